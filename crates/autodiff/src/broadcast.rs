@@ -1,0 +1,62 @@
+//! Broadcasting, NumPy style: shapes are aligned at their last axis and an
+//! axis of length 1 stretches to any length. The backward of a broadcast is
+//! a sum over the stretched axes ([`sum_to_shape`]).
+
+use ndarray::{Axis, IxDyn};
+
+use crate::{Real, Tensor};
+
+/// The shape two shapes broadcast to, or `None` if they are incompatible.
+///
+/// ```
+/// use glassbox_autodiff::broadcast_shape;
+/// assert_eq!(broadcast_shape(&[4, 1, 3], &[5, 1]), Some(vec![4, 5, 3]));
+/// assert_eq!(broadcast_shape(&[2, 3], &[4]), None);
+/// ```
+pub fn broadcast_shape(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
+    let n = a.len().max(b.len());
+    let dim = |s: &[usize], i: usize| if i + s.len() >= n { s[i + s.len() - n] } else { 1 };
+    (0..n)
+        .map(|i| match (dim(a, i), dim(b, i)) {
+            (x, y) if x == y => Some(x),
+            (1, y) => Some(y),
+            (x, 1) => Some(x),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Sums a gradient of a broadcast result back to the shape of one operand:
+/// leading axes the operand lacks are summed away, and axes where the
+/// operand has length 1 are summed with the axis kept.
+///
+/// ```
+/// use glassbox_autodiff::sum_to_shape;
+/// use ndarray::{array, ArrayD};
+/// let g: ArrayD<f64> = ArrayD::ones(vec![2, 3]);
+/// assert_eq!(sum_to_shape(g.clone(), &[3]), array![2.0, 2.0, 2.0].into_dyn());
+/// assert_eq!(sum_to_shape(g, &[2, 1]), array![[3.0], [3.0]].into_dyn());
+/// ```
+pub fn sum_to_shape<T: Real>(grad: Tensor<T>, shape: &[usize]) -> Tensor<T> {
+    if grad.shape() == shape {
+        return grad;
+    }
+    let mut g = grad;
+    while g.ndim() > shape.len() {
+        g = g.sum_axis(Axis(0));
+    }
+    for (axis, &len) in shape.iter().enumerate() {
+        if len == 1 && g.shape()[axis] != 1 {
+            g = g.sum_axis(Axis(axis)).insert_axis(Axis(axis));
+        }
+    }
+    debug_assert_eq!(g.shape(), shape);
+    g.into_shape_with_order(IxDyn(shape)).expect("same element count")
+}
+
+/// Panics with both shapes when they do not broadcast.
+pub(crate) fn check_broadcast(op: &str, a: &[usize], b: &[usize]) {
+    if broadcast_shape(a, b).is_none() {
+        panic!("{op}: shapes {a:?} and {b:?} do not broadcast");
+    }
+}

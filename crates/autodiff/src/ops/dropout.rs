@@ -1,0 +1,26 @@
+//! Inverted dropout: `y = x ⊙ m / (1 − p)` with `mᵢ ~ Bernoulli(1 − p)`
+//! drawn from the caller's seeded RNG; backward `∂x = g ⊙ m / (1 − p)`.
+//! The expected value of `y` is `x`, so inference simply skips the op.
+
+use rand::Rng;
+
+use crate::tape::record;
+use crate::{Real, Var};
+
+impl<T: Real> Var<T> {
+    /// Zeroes each element with probability `p` and scales the rest by
+    /// `1/(1 − p)`; `p = 0` returns the input unchanged.
+    ///
+    /// # Panics
+    /// If `p` is not in `[0, 1)`.
+    pub fn dropout<R: Rng + ?Sized>(&self, p: f64, rng: &mut R) -> Var<T> {
+        assert!((0.0..1.0).contains(&p), "dropout probability {p} not in [0, 1)");
+        if p == 0.0 {
+            return self.clone();
+        }
+        let keep = T::c(1.0 / (1.0 - p));
+        let mask = self.value().map(|_| if rng.random::<f64>() < p { T::zero() } else { keep });
+        let y = self.value() * &mask;
+        record(y, &[self], move |g, _| vec![Some(g * &mask)])
+    }
+}

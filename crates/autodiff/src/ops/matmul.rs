@@ -1,0 +1,234 @@
+//! Matrix products over the last two axes, through matrixmultiply's
+//! runtime-dispatched SIMD GEMM on strided views: a transposed operand is a
+//! view with swapped strides, never a copy.
+//!
+//! Shapes: `[.., m, k] · [k, n] → [.., m, n]` (a weight shared by every
+//! row; leading axes merge into `m`, one GEMM), and
+//! `[B.., m, k] · [B.., k, n] → [B.., m, n]` (batched; batch items run in
+//! parallel with rayon). Backward of `C = A·B`: `∂A = ∂C·Bᵀ`,
+//! `∂B = Aᵀ·∂C` (summed over the batch when `B` is shared).
+//!
+//! Determinism: each output element is computed by exactly one GEMM call.
+//! Batched products run one call per batch item. A large 2-D product is
+//! split into one row block per rayon thread (at least [`MIN_ROW_BLOCK`]
+//! rows each), which cannot change a bit: matrixmultiply blocks only along
+//! `k` and `n` with sizes that do not depend on `m`, so a row's arithmetic
+//! is the same in any block (`row_blocks_give_the_bits_of_one_gemm` pins
+//! this). Results are bitwise identical for any number of threads.
+
+use std::cell::Cell;
+
+use ndarray::{Array2, ArrayView2, ArrayViewD, Axis, IxDyn, ShapeBuilder};
+use rayon::prelude::*;
+
+use crate::tape::record;
+use crate::{Real, Tensor, Var};
+
+/// The fewest rows a parallel block of a 2-D product gets.
+pub const MIN_ROW_BLOCK: usize = 64;
+/// Products with fewer multiply-adds than this run as one GEMM call.
+const PARALLEL_MIN_MACS: usize = 1 << 20;
+
+thread_local! {
+    static PRODUCTS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many matrix products (forward or backward, 2-D or batched) the
+/// calling thread has run. Used to prove that a backward pass skips the
+/// products of untracked operands.
+pub fn products_run() -> u64 {
+    PRODUCTS.with(Cell::get)
+}
+
+impl<T: Real> Var<T> {
+    /// Matrix product over the last two axes (see the module docs for the
+    /// shapes).
+    ///
+    /// ```
+    /// use glassbox_autodiff::Var;
+    /// use ndarray::array;
+    /// let a = Var::constant(array![[1.0f32, 2.0], [3.0, 4.0]].into_dyn());
+    /// let b = Var::constant(array![[1.0f32], [1.0]].into_dyn());
+    /// assert_eq!(a.matmul(&b).value(), &array![[3.0f32], [7.0]].into_dyn());
+    /// ```
+    ///
+    /// # Panics
+    /// If the inner dimensions differ, an operand has fewer than 2 axes, or
+    /// batched operands have different batch shapes.
+    pub fn matmul(&self, other: &Var<T>) -> Var<T> {
+        let (a, b) = (self.shared(), other.shared());
+        let out = product(a.view(), b.view());
+        record(out, &[self, other], move |g, needs| {
+            let da = needs[0].then(|| product(g.view(), transposed(b.view())));
+            let db = needs[1].then(|| {
+                if b.ndim() == 2 {
+                    let (a2, g2) = (as_rows(a.view()), as_rows(g.view()));
+                    product(a2.view().reversed_axes().into_dyn(), g2.view().into_dyn())
+                } else {
+                    product(transposed(a.view()), g.view())
+                }
+            });
+            vec![da, db]
+        })
+    }
+}
+
+/// The last two axes swapped (a view).
+fn transposed<T>(mut v: ArrayViewD<'_, T>) -> ArrayViewD<'_, T> {
+    let n = v.ndim();
+    v.swap_axes(n - 2, n - 1);
+    v
+}
+
+/// `[.., m, k]` as a `[M, k]` matrix (a copy only if the leading axes
+/// cannot be merged in place).
+fn as_rows<T: Real>(v: ArrayViewD<'_, T>) -> Array2<T> {
+    let k = v.shape()[v.ndim() - 1];
+    let rows = v.len().checked_div(k).unwrap_or(0);
+    let v = v.as_standard_layout();
+    v.into_owned().into_shape_with_order((rows, k)).expect("standard layout reshapes")
+}
+
+fn product<T: Real>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> Tensor<T> {
+    assert!(a.ndim() >= 2 && b.ndim() >= 2, "matmul: operands {:?} and {:?} need 2+ axes", a.shape(), b.shape());
+    let (k, kb) = (a.shape()[a.ndim() - 1], b.shape()[b.ndim() - 2]);
+    assert_eq!(k, kb, "matmul: inner dimensions of {:?} and {:?} differ", a.shape(), b.shape());
+    PRODUCTS.with(|c| c.set(c.get() + 1));
+    let m = a.shape()[a.ndim() - 2];
+    let n = b.shape()[b.ndim() - 1];
+    let mut out_shape = a.shape()[..a.ndim() - 2].to_vec();
+    if b.ndim() == 2 {
+        out_shape.extend([m, n]);
+        let a2 = if a.ndim() == 2 {
+            gemm_2d(a.into_dimensionality().expect("2-D"), b.into_dimensionality().expect("2-D"))
+        } else {
+            gemm_2d(as_rows(a).view(), b.into_dimensionality().expect("2-D"))
+        };
+        return a2.into_shape_with_order(IxDyn(&out_shape)).expect("same element count");
+    }
+    assert_eq!(
+        a.shape()[..a.ndim() - 2],
+        b.shape()[..b.ndim() - 2],
+        "matmul: batch shapes of {:?} and {:?} differ",
+        a.shape(),
+        b.shape()
+    );
+    out_shape.extend([m, n]);
+    let a3 = as_batch(a);
+    let b3 = as_batch(b);
+    let mut out = Tensor::<T>::zeros(IxDyn(&out_shape));
+    if m * n > 0 {
+        let slice = out.as_slice_mut().expect("fresh array is contiguous");
+        slice.par_chunks_mut(m * n).enumerate().for_each(|(i, c)| {
+            let c = ndarray::ArrayViewMut2::from_shape((m, n), c).expect("chunk is m×n");
+            gemm_into(a3.index_axis(Axis(0), i), b3.index_axis(Axis(0), i), c);
+        });
+    }
+    out
+}
+
+/// `[B.., r, c]` as a 3-D view `[B, r, c]`, merging batch axes in place when
+/// their strides allow (always for contiguous data and its transposes).
+fn as_batch<T: Real>(v: ArrayViewD<'_, T>) -> ndarray::CowArray<'_, T, ndarray::Ix3> {
+    let nd = v.ndim();
+    let (shape, strides) = (v.shape(), v.strides());
+    let batch: usize = shape[..nd - 2].iter().product();
+    let mergeable = (0..nd.saturating_sub(3)).all(|i| strides[i] == strides[i + 1] * shape[i + 1] as isize);
+    let (r, c) = (shape[nd - 2], shape[nd - 1]);
+    let st = [strides[nd - 3], strides[nd - 2], strides[nd - 1]];
+    if mergeable && batch > 0 && st.iter().all(|&s| s >= 0) {
+        let st = (st[0] as usize, st[1] as usize, st[2] as usize);
+        // SAFETY: every element `i·st0 + j·st1 + l·st2` (i < batch, j < r,
+        // l < c) is an element of `v`, because the batch axes merge into one
+        // axis of stride st0; strides are non-negative.
+        let view = unsafe { ndarray::ArrayView3::from_shape_ptr((batch, r, c).strides(st), v.as_ptr()) };
+        return view.into();
+    }
+    let owned = v.as_standard_layout().into_owned();
+    owned.into_shape_with_order((batch, r, c)).expect("standard layout reshapes").into()
+}
+
+/// `A·B` for 2-D views; a large product is split into one row block per
+/// rayon thread.
+fn gemm_2d<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
+    let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
+    let mut out = Array2::<T>::zeros((m, n));
+    let rows = m.div_ceil(rayon::current_num_threads()).max(MIN_ROW_BLOCK);
+    if m * k * n < PARALLEL_MIN_MACS || rows >= m {
+        gemm_into(a, b, out.view_mut());
+    } else {
+        let blocks: Vec<_> = out.axis_chunks_iter_mut(Axis(0), rows).collect();
+        blocks.into_par_iter().enumerate().for_each(|(i, c)| {
+            let start = i * rows;
+            gemm_into(a.slice(ndarray::s![start..start + c.nrows(), ..]), b, c);
+        });
+    }
+    out
+}
+
+/// `c ← a·b`, one GEMM call on the views' own strides.
+fn gemm_into<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, mut c: ndarray::ArrayViewMut2<'_, T>) {
+    let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
+    debug_assert_eq!((b.nrows(), c.nrows(), c.ncols()), (k, m, n));
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        c.fill(T::zero());
+        return;
+    }
+    let (sa, sb, sc) = (a.strides(), b.strides(), c.strides());
+    let (rsc, csc) = (sc[0], sc[1]);
+    // SAFETY: the pointers and strides come from live ndarray views of the
+    // stated shapes, and `c` is a unique mutable view.
+    unsafe {
+        T::gemm(
+            m,
+            k,
+            n,
+            T::one(),
+            a.as_ptr(),
+            sa[0],
+            sa[1],
+            b.as_ptr(),
+            sb[0],
+            sb[1],
+            T::zero(),
+            c.as_mut_ptr(),
+            rsc,
+            csc,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::s;
+
+    fn filled(m: usize, n: usize, salt: usize) -> Array2<f32> {
+        Array2::from_shape_fn((m, n), |(i, j)| (((i * 131 + j * 71 + salt) % 1009) as f32 / 1009.0 - 0.5) * 1.7)
+    }
+
+    /// Row blocks of any size, at any offset, give the bits of one whole
+    /// GEMM: matrixmultiply's blocking along k does not depend on m and
+    /// edge tiles use the same kernel. This is what lets the row split
+    /// follow the thread count without changing any result.
+    #[test]
+    fn row_blocks_give_the_bits_of_one_gemm() {
+        for &(m, k, n) in &[(1000, 300, 70), (517, 64, 129), (97, 1030, 33)] {
+            let (a, b) = (filled(m, k, 1), filled(k, n, 2));
+            let mut whole = Array2::<f32>::zeros((m, n));
+            gemm_into(a.view(), b.view(), whole.view_mut());
+            for rows in [1, 7, 64, 100, 333] {
+                let mut split = Array2::<f32>::zeros((m, n));
+                for start in (0..m).step_by(rows) {
+                    let end = (start + rows).min(m);
+                    gemm_into(a.slice(s![start..end, ..]), b.view(), split.slice_mut(s![start..end, ..]));
+                }
+                let same = whole.iter().zip(&split).all(|(x, y)| x.to_bits() == y.to_bits());
+                assert!(same, "{m}x{k}x{n} split every {rows} rows differs");
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The ops, one module each: forward and backward side by side.
+
+mod arith;
+mod cross_entropy;
+mod dropout;
+mod elementwise;
+mod index;
+mod layer_norm;
+pub mod matmul;
+mod reduce;
+mod shape;
+mod softmax;

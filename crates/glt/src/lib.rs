@@ -1,0 +1,1 @@
+//! glassbox-glt: the Group Lasso Transformer (issue 3; not built yet).
