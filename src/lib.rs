@@ -5,7 +5,7 @@
 //!
 //! ```
 //! use glassbox::autodiff::{Tape, Var};
-//! use ndarray::array;
+//! use glassbox::autodiff::ndarray::array;
 //!
 //! let tape = Tape::<f64>::new();
 //! let x = tape.leaf(array![1.0, 2.0].into_dyn());
