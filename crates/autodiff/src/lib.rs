@@ -31,6 +31,7 @@
 mod broadcast;
 mod gradcheck;
 mod ops;
+mod parallel;
 mod real;
 mod tape;
 

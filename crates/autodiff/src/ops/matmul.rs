@@ -18,7 +18,7 @@
 
 use std::cell::Cell;
 
-use ndarray::{Array2, ArrayView2, ArrayViewD, Axis, IxDyn, ShapeBuilder};
+use ndarray::{Array2, ArrayView2, ArrayViewD, Axis, IxDyn};
 use rayon::prelude::*;
 
 use crate::tape::record;
@@ -114,38 +114,66 @@ fn product<T: Real>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> Tensor<T> {
         b.shape()
     );
     out_shape.extend([m, n]);
-    let a3 = as_batch(a);
-    let b3 = as_batch(b);
+    let (sa, sb) = (MatrixStack::new(&a), MatrixStack::new(&b));
     let mut out = Tensor::<T>::zeros(IxDyn(&out_shape));
     if m * n > 0 {
         let slice = out.as_slice_mut().expect("fresh array is contiguous");
+        let (sa, sb) = (&sa, &sb); // capture the stacks whole (they are Sync), not their pointer fields
         slice.par_chunks_mut(m * n).enumerate().for_each(|(i, c)| {
-            let c = ndarray::ArrayViewMut2::from_shape((m, n), c).expect("chunk is m×n");
-            gemm_into(a3.index_axis(Axis(0), i), b3.index_axis(Axis(0), i), c);
+            if k == 0 {
+                return;
+            }
+            // SAFETY: offsets and strides address elements of `a` and `b`,
+            // which are borrowed for this call; `c` is this item's own m×n
+            // output chunk (row stride n).
+            unsafe {
+                T::gemm(
+                    m,
+                    k,
+                    n,
+                    T::one(),
+                    sa.ptr.offset(sa.offsets[i]),
+                    sa.rs,
+                    sa.cs,
+                    sb.ptr.offset(sb.offsets[i]),
+                    sb.rs,
+                    sb.cs,
+                    T::zero(),
+                    c.as_mut_ptr(),
+                    n as isize,
+                    1,
+                )
+            }
         });
     }
     out
 }
 
-/// `[B.., r, c]` as a 3-D view `[B, r, c]`, merging batch axes in place when
-/// their strides allow (always for contiguous data and its transposes).
-fn as_batch<T: Real>(v: ArrayViewD<'_, T>) -> ndarray::CowArray<'_, T, ndarray::Ix3> {
-    let nd = v.ndim();
-    let (shape, strides) = (v.shape(), v.strides());
-    let batch: usize = shape[..nd - 2].iter().product();
-    let mergeable = (0..nd.saturating_sub(3)).all(|i| strides[i] == strides[i + 1] * shape[i + 1] as isize);
-    let (r, c) = (shape[nd - 2], shape[nd - 1]);
-    let st = [strides[nd - 3], strides[nd - 2], strides[nd - 1]];
-    if mergeable && batch > 0 && st.iter().all(|&s| s >= 0) {
-        let st = (st[0] as usize, st[1] as usize, st[2] as usize);
-        // SAFETY: every element `i·st0 + j·st1 + l·st2` (i < batch, j < r,
-        // l < c) is an element of `v`, because the batch axes merge into one
-        // axis of stride st0; strides are non-negative.
-        let view = unsafe { ndarray::ArrayView3::from_shape_ptr((batch, r, c).strides(st), v.as_ptr()) };
-        return view.into();
+/// A stack of matrices inside one strided array: item `i` starts at
+/// `ptr + offsets[i]` and has row/column strides `rs`, `cs`. Any batch
+/// strides work (permuted and transposed views included), so batched
+/// products never copy their operands.
+struct MatrixStack<T> {
+    ptr: *const T,
+    offsets: Vec<isize>,
+    rs: isize,
+    cs: isize,
+}
+
+// SAFETY: a stack only reads the array it was made from, which outlives it
+// and is not mutated meanwhile (it is borrowed by `product`).
+unsafe impl<T: Sync> Sync for MatrixStack<T> {}
+
+impl<T> MatrixStack<T> {
+    fn new(v: &ArrayViewD<'_, T>) -> Self {
+        let nd = v.ndim();
+        let (shape, strides) = (&v.shape()[..nd - 2], &v.strides()[..nd - 2]);
+        let mut offsets = vec![0isize];
+        for (&len, &stride) in shape.iter().zip(strides) {
+            offsets = offsets.iter().flat_map(|&o| (0..len).map(move |i| o + i as isize * stride)).collect();
+        }
+        MatrixStack { ptr: v.as_ptr(), offsets, rs: v.strides()[nd - 2], cs: v.strides()[nd - 1] }
     }
-    let owned = v.as_standard_layout().into_owned();
-    owned.into_shape_with_order((batch, r, c)).expect("standard layout reshapes").into()
 }
 
 /// `A·B` for 2-D views; a large product is split into one row block per
