@@ -75,6 +75,8 @@ fn matmul_2d_batched_shared_weight_and_transposed_inputs() {
     check(|v| v[0].matmul(&v[1]), vec![fortran, rand(&[3, 2], 16)]);
     check(|v| v[0].transpose(1, 2).matmul(&v[1]), vec![rand(&[2, 4, 3], 17), rand(&[2, 4, 5], 18)]);
     check(|v| v[0].permute(&[1, 0, 2]).matmul(&v[1]), vec![rand(&[3, 2, 4], 19), rand(&[4, 2], 20)]);
+    check(|v| v[0].matmul_t(&v[1]), vec![rand(&[2, 3, 4], 34), rand(&[5, 4], 35)]);
+    check(|v| v[0].matmul_t(&v[1]), vec![rand(&[2, 3, 4], 36), rand(&[2, 5, 4], 37)]);
 }
 
 #[test]

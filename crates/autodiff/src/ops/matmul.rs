@@ -73,6 +73,38 @@ impl<T: Real> Var<T> {
     }
 }
 
+impl<T: Real> Var<T> {
+    /// `a·bᵀ` over the last two axes, with `b` read through a transposed
+    /// view (no copy): `[.., m, k] · [n, k]ᵀ → [.., m, n]`, or batched
+    /// `[B.., m, k] · [B.., n, k]ᵀ`. This is `torch.nn.functional.linear`'s
+    /// product for a weight stored `[out, in]`. Backward: `∂a = g·b`,
+    /// `∂b = gᵀ·a` (summed over the batch when `b` is shared).
+    ///
+    /// ```
+    /// use glassbox_autodiff::Var;
+    /// use ndarray::array;
+    /// let x = Var::constant(array![[1.0f64, 2.0]].into_dyn());
+    /// let w = Var::constant(array![[1.0, 0.0], [1.0, 1.0], [0.0, 2.0]].into_dyn()); // [out = 3, in = 2]
+    /// assert_eq!(x.matmul_t(&w).value(), &array![[1.0, 3.0, 4.0]].into_dyn());
+    /// ```
+    pub fn matmul_t(&self, other: &Var<T>) -> Var<T> {
+        let (a, b) = (self.shared(), other.shared());
+        let out = product(a.view(), transposed(b.view()));
+        record(out, &[self, other], move |g, needs| {
+            let da = needs[0].then(|| product(g.view(), b.view()));
+            let db = needs[1].then(|| {
+                if b.ndim() == 2 {
+                    let (a2, g2) = (as_rows(a.view()), as_rows(g.view()));
+                    product(g2.view().reversed_axes().into_dyn(), a2.view().into_dyn())
+                } else {
+                    product(transposed(g.view()), a.view())
+                }
+            });
+            vec![da, db]
+        })
+    }
+}
+
 /// The last two axes swapped (a view).
 fn transposed<T>(mut v: ArrayViewD<'_, T>) -> ArrayViewD<'_, T> {
     let n = v.ndim();
