@@ -1,0 +1,37 @@
+//! A pre-norm encoder block:
+//! `h ← h + Drop(MHA(LN₁(h)))`, then `h ← h + Drop(FFN(LN₂(h)))`.
+
+use glassbox_autodiff::{Real, Var};
+
+use super::{FeedForward, LayerNorm, MultiHeadAttention, Pass};
+use crate::params::ParamLayout;
+
+/// Pre-norm transformer encoder block.
+#[derive(Clone, Debug)]
+pub struct EncoderBlock {
+    attn_norm: LayerNorm,
+    attn: MultiHeadAttention,
+    ffn_norm: LayerNorm,
+    ffn: FeedForward,
+}
+
+impl EncoderBlock {
+    /// Registers `{name}.attn_norm`, `{name}.attn`, `{name}.ffn_norm`,
+    /// `{name}.ffn`.
+    pub fn new(layout: &mut ParamLayout, name: &str, d: usize, heads: usize, d_ff: usize, eps: f64) -> Self {
+        EncoderBlock {
+            attn_norm: LayerNorm::new(layout, &format!("{name}.attn_norm"), d, eps),
+            attn: MultiHeadAttention::new(layout, &format!("{name}.attn"), d, heads),
+            ffn_norm: LayerNorm::new(layout, &format!("{name}.ffn_norm"), d, eps),
+            ffn: FeedForward::new(layout, &format!("{name}.ffn"), d, d_ff),
+        }
+    }
+
+    /// `[N, S, d] → [N, S, d]`.
+    pub fn forward<T: Real>(&self, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
+        let a = self.attn.forward(&self.attn_norm.forward(h, pass), pass);
+        let h = h.add(&pass.dropout(&a));
+        let f = self.ffn.forward(&self.ffn_norm.forward(&h, pass), pass);
+        h.add(&pass.dropout(&f))
+    }
+}
