@@ -1,0 +1,167 @@
+//! `--lambda auto`: a dense fit, then λ raised geometrically with warm
+//! starts up to λ_max, recording each point; the sparsest model whose
+//! validation score is within [`AUC_SLACK`] of the path's best is kept.
+//!
+//! **λ_max** is computed, not guessed: the smallest λ at which the proximal
+//! step keeps every group at zero. With the tokenizer weight `W = 0` and
+//! the other parameters at the dense fit, the optimizer's update of group
+//! `g` is `η·u_g` with AdamW's normalised direction
+//! `u = E[∇W] / (√E[∇W²] + ε)` (moments over one epoch of mini-batches, as
+//! Adam's `m̂/√v̂` estimates them). The prox step
+//! `W_g ← max(0, 1 − η·λ·√p_g/‖W_g‖)·W_g` returns the group to zero iff
+//! `‖η·u_g‖ ≤ η·λ·√p_g`, so `λ_max = max_g ‖u_g‖_F / √p_g`. (With plain
+//! gradient descent this reduces to the textbook `max_g ‖∇_g L(0)‖/√p_g`;
+//! under Adam the raw gradient would be in the wrong units, since the prox
+//! step uses the Adam learning rate as η, SPEC §3.)
+
+use glassbox_autodiff::{Tape, Tensor, Var};
+use ndarray::Axis;
+
+use crate::examples::Examples;
+use crate::group_lasso::GroupLasso;
+use crate::layers::Pass;
+use crate::train::{FitOptions, Fitted, Problem};
+
+/// Models within this much validation ROC-AUC of the best are "as good".
+pub const AUC_SLACK: f64 = 0.005;
+
+/// One point of the λ path.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PathPoint {
+    /// λ (0 for the dense fit).
+    pub lambda: f64,
+    /// Names of the groups with non-zero tokenizer rows.
+    pub selected_groups: Vec<String>,
+    /// Validation ROC-AUC (binary models).
+    pub val_roc_auc: Option<f64>,
+    /// Validation accuracy.
+    pub val_accuracy: f64,
+    /// Validation loss (class-weighted cross-entropy).
+    pub val_loss: f64,
+}
+
+/// λ_max at the given (dense) parameters; see the module docs.
+pub fn lambda_max(problem: &Problem<'_>, params: &[Tensor<f32>], groups: &[Vec<usize>], batch_size: usize) -> f64 {
+    let w_idx = problem.glt.tokenizer_weight();
+    let mut consts: Vec<Var<f32>> = params.iter().map(|p| Var::constant(p.clone())).collect();
+    let w_shape = params[w_idx].raw_dim();
+    let (mut sum, mut sum_sq, mut batches) = (Tensor::<f64>::zeros(w_shape.clone()), Tensor::<f64>::zeros(w_shape.clone()), 0.0);
+    let order: Vec<usize> = (0..problem.train.len()).collect();
+    for batch in order.chunks(batch_size.max(1)) {
+        let rows: Examples = problem.train.rows(batch);
+        let tape = Tape::new();
+        consts[w_idx] = tape.leaf(Tensor::zeros(w_shape.clone()));
+        let logits = problem.glt.logits_raw(problem.scaler, &Var::constant(rows.x), &mut Pass::eval(&consts));
+        let g = logits.cross_entropy(&rows.y, Some(&problem.class_weights)).backward();
+        let gw = g.get(&consts[w_idx]).expect("the loss depends on W").mapv(f64::from);
+        sum += &gw;
+        sum_sq += &gw.mapv(|v| v * v);
+        batches += 1.0;
+    }
+    let u = (&sum / batches) / (sum_sq.mapv(|v| (v / batches).sqrt()) + 1e-8);
+    groups
+        .iter()
+        .map(|g| {
+            let sq: f64 = g.iter().map(|&f| u.index_axis(Axis(0), f).iter().map(|v| v * v).sum::<f64>()).sum();
+            sq.sqrt() / (g.len() as f64).sqrt()
+        })
+        .fold(0.0, f64::max)
+}
+
+/// The outcome of a path.
+#[derive(Clone, Debug)]
+pub struct PathResult {
+    /// Every point, dense fit first.
+    pub points: Vec<PathPoint>,
+    /// Index of the kept point.
+    pub chosen: usize,
+    /// The kept point's parameters.
+    pub params: Vec<Tensor<f32>>,
+    /// λ_max.
+    pub lambda_max: f64,
+}
+
+/// How a path is laid out.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PathOptions {
+    /// Points after the dense fit (default 8).
+    pub points: usize,
+    /// The first λ is `lambda_max · min_ratio` (default 0.01).
+    pub min_ratio: f64,
+    /// Maximum epochs per point after the dense fit (default 50).
+    pub epochs_per_point: usize,
+}
+
+impl Default for PathOptions {
+    fn default() -> Self {
+        PathOptions { points: 8, min_ratio: 0.01, epochs_per_point: 50 }
+    }
+}
+
+/// The λ grid: `points` values from `λ_max·min_ratio` to `λ_max`, geometric.
+pub fn lambda_grid(lambda_max: f64, path: &PathOptions) -> Vec<f64> {
+    let k = path.points.max(1);
+    (0..k)
+        .map(|i| if k == 1 { lambda_max } else { lambda_max * path.min_ratio.powf(1.0 - i as f64 / (k - 1) as f64) })
+        .collect()
+}
+
+/// Runs the path from a dense fit; `on_point` sees each recorded point.
+pub fn run_path(
+    problem: &Problem<'_>,
+    dense: Fitted,
+    groups: &[Vec<usize>],
+    group_names: &[String],
+    opts: &FitOptions,
+    path: &PathOptions,
+    on_point: &mut dyn FnMut(&PathPoint),
+) -> PathResult {
+    let w_idx = problem.glt.tokenizer_weight();
+    let lmax = lambda_max(problem, &dense.params, groups, opts.batch_size);
+    let record = |lambda: f64, fitted: &Fitted| {
+        let lasso = GroupLasso { lambda, groups: groups.to_vec() };
+        let norms = lasso.norms(&fitted.params[w_idx]);
+        let probs = problem.probabilities(&fitted.params, problem.val);
+        let (auc, acc) = crate::evaluate::validation_scores(&probs, &problem.val.y);
+        PathPoint {
+            lambda,
+            selected_groups: group_names.iter().zip(&norms).filter(|(_, &n)| n > 0.0).map(|(g, _)| g.clone()).collect(),
+            val_roc_auc: auc,
+            val_accuracy: acc,
+            val_loss: fitted.val_loss,
+        }
+    };
+    let mut points = vec![record(0.0, &dense)];
+    on_point(&points[0]);
+    let mut fits = vec![dense.params.clone()];
+    let mut current = dense.params;
+    for lambda in lambda_grid(lmax, path) {
+        let lasso = GroupLasso { lambda, groups: groups.to_vec() };
+        let fitted = problem.fit(current, &lasso, opts, path.epochs_per_point, &mut |_, _, _| {});
+        let point = record(lambda, &fitted);
+        on_point(&point);
+        let all_zero = point.selected_groups.is_empty();
+        points.push(point);
+        fits.push(fitted.params.clone());
+        current = fitted.params;
+        if all_zero {
+            break;
+        }
+    }
+    let chosen = choose(&points);
+    PathResult { params: fits.swap_remove(chosen), points, chosen, lambda_max: lmax }
+}
+
+/// The sparsest point whose validation score (ROC-AUC, or accuracy for
+/// multi-class) is within [`AUC_SLACK`] of the best; ties go to larger λ.
+pub fn choose(points: &[PathPoint]) -> usize {
+    let score = |p: &PathPoint| p.val_roc_auc.unwrap_or(p.val_accuracy);
+    let best = points.iter().map(score).fold(f64::NEG_INFINITY, f64::max);
+    (0..points.len())
+        .filter(|&i| score(&points[i]) >= best - AUC_SLACK)
+        .min_by(|&a, &b| {
+            let (pa, pb) = (&points[a], &points[b]);
+            pa.selected_groups.len().cmp(&pb.selected_groups.len()).then(pb.lambda.total_cmp(&pa.lambda))
+        })
+        .unwrap_or(0)
+}
