@@ -1,1 +1,0 @@
-//! Classification metrics (SPEC §3): ROC-AUC, PR-AUC, F1, accuracy, confusion.
