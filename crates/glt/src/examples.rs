@@ -2,7 +2,7 @@
 //! `[N, F]` (tabular) or `[N, T, F]` (sequence windows), and class labels.
 
 use glassbox_autodiff::Tensor;
-use ndarray::{Axis, IxDyn};
+use ndarray::Axis;
 
 use crate::GltError;
 
@@ -42,10 +42,5 @@ impl Examples {
     /// The shape of one row.
     pub fn row_shape(&self) -> &[usize] {
         &self.x.shape()[1..]
-    }
-
-    /// Rows `start..end` of the inputs.
-    pub fn x_range(&self, start: usize, end: usize) -> Tensor<f32> {
-        self.x.slice_axis(Axis(0), ndarray::Slice::from(start..end)).to_owned().into_dimensionality::<IxDyn>().expect("dyn")
     }
 }

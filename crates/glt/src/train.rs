@@ -97,17 +97,7 @@ pub(crate) fn derive_seed(seed: u64, epoch: u64, step: u64) -> u64 {
 impl Problem<'_> {
     /// Logits `[N, C]` of a set of rows (no tape, chunked).
     pub fn logits(&self, params: &[Tensor<f32>], rows: &Examples) -> Array2<f32> {
-        let consts: Vec<Var<f32>> = params.iter().map(|p| Var::constant(p.clone())).collect();
-        let c = self.glt.config.n_classes;
-        let mut out = Array2::<f32>::zeros((rows.len(), c));
-        for start in (0..rows.len()).step_by(EVAL_CHUNK) {
-            let end = (start + EVAL_CHUNK).min(rows.len());
-            let x = Var::constant(rows.x_range(start, end));
-            let logits = self.glt.logits_raw(self.scaler, &x, &mut Pass::eval(&consts));
-            let l2 = logits.value().view().into_dimensionality::<ndarray::Ix2>().expect("logits are [N, C]");
-            out.slice_mut(ndarray::s![start..end, ..]).assign(&l2);
-        }
-        out
+        logits_chunked(self.glt, self.scaler, params, &rows.x)
     }
 
     /// Class-weighted mean cross-entropy of logits (as the training loss).
@@ -208,6 +198,22 @@ impl Problem<'_> {
     pub fn probabilities(&self, params: &[Tensor<f32>], rows: &Examples) -> Array2<f64> {
         softmax_rows(&self.logits(params, rows))
     }
+}
+
+/// Logits `[N, C]` of raw inputs (imputed), in chunks of [`EVAL_CHUNK`]
+/// rows, without a tape.
+pub fn logits_chunked(glt: &Glt, scaler: &Scaler, params: &[Tensor<f32>], x: &Tensor<f32>) -> Array2<f32> {
+    let consts: Vec<Var<f32>> = params.iter().map(|p| Var::constant(p.clone())).collect();
+    let n = x.shape()[0];
+    let mut out = Array2::<f32>::zeros((n, glt.config.n_classes));
+    for start in (0..n).step_by(EVAL_CHUNK) {
+        let end = (start + EVAL_CHUNK).min(n);
+        let chunk = Var::constant(x.slice_axis(Axis(0), ndarray::Slice::from(start..end)).to_owned());
+        let logits = glt.logits_raw(scaler, &chunk, &mut Pass::eval(&consts));
+        let l2 = logits.value().view().into_dimensionality::<ndarray::Ix2>().expect("logits are [N, C]");
+        out.slice_mut(ndarray::s![start..end, ..]).assign(&l2);
+    }
+    out
 }
 
 /// Row-wise softmax in f64.

@@ -1,0 +1,222 @@
+//! From a loaded table to a trained [`Model`]: split, scaler, inputs
+//! (rows or sequence windows), a dense fit, the λ path (or one fixed λ),
+//! the validation-tuned threshold and the held-out report.
+
+use glassbox_autodiff::Tensor;
+use ndarray::{Axis, IxDyn};
+
+use crate::data::{grouped_split, sequence_windows, stratified_split, Dataset, FeatureGroups, Split};
+use crate::evaluate::{metrics, tuned_threshold};
+use crate::examples::Examples;
+use crate::group_lasso::GroupLasso;
+use crate::lambda_path::{run_path, PathOptions, PathPoint};
+use crate::model_file::Model;
+use crate::report::{GroupReport, TrainingConfig, TrainingReport};
+use crate::scaler::Scaler;
+use crate::train::{balanced_class_weights, FitOptions, Problem};
+use crate::{Glt, GltConfig, GltError, InputMode};
+
+/// Train / validation / test fractions (SPEC §3).
+pub const SPLIT_FRACTIONS: (f64, f64, f64) = (0.70, 0.15, 0.15);
+
+/// How λ is chosen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LambdaChoice {
+    /// One fit with this λ (0 = no penalty).
+    Fixed(f64),
+    /// A dense fit, then the λ path (SPEC §3 `--lambda auto`).
+    Auto(PathOptions),
+}
+
+/// Sequence mode: windows of the last `window` records of each key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SequenceSpec {
+    /// Entity column (e.g. the track section).
+    pub by: String,
+    /// Order column (dates or numbers).
+    pub order_by: String,
+    /// `T`.
+    pub window: usize,
+}
+
+/// Everything `train` needs besides the data.
+#[derive(Clone, Debug)]
+pub struct TrainSpec {
+    /// Label column name (for the report).
+    pub label: String,
+    /// Architecture sizes; `mode`, `n_features` and `n_classes` are set
+    /// from the data.
+    pub model: GltConfig,
+    /// Optimisation.
+    pub fit: FitOptions,
+    /// λ choice.
+    pub lambda: LambdaChoice,
+    /// Balanced class weights (default on).
+    pub balanced: bool,
+    /// Keep all rows of one value of this extra column in one split.
+    pub split_by: Option<String>,
+    /// Sequence mode, if any.
+    pub sequence: Option<SequenceSpec>,
+}
+
+impl TrainSpec {
+    /// SPEC §3 defaults for a label column.
+    pub fn new(label: &str) -> Self {
+        TrainSpec {
+            label: label.to_string(),
+            model: GltConfig::tabular(1, 2),
+            fit: FitOptions::default(),
+            lambda: LambdaChoice::Auto(PathOptions::default()),
+            balanced: true,
+            split_by: None,
+            sequence: None,
+        }
+    }
+}
+
+/// Progress of a training run, for progress bars.
+#[derive(Clone, Debug)]
+pub enum Progress<'a> {
+    /// An epoch of a fit ended.
+    Epoch {
+        /// `"dense"`, or `"λ=…"` on the path.
+        phase: &'a str,
+        /// 0-based epoch.
+        epoch: usize,
+        /// Maximum epochs of this fit.
+        epochs: usize,
+        /// Mean training loss.
+        train_loss: f64,
+        /// Validation loss.
+        val_loss: f64,
+    },
+    /// A point of the λ path was recorded.
+    Path(&'a PathPoint),
+}
+
+fn extra<'d>(data: &'d Dataset, name: &str, role: &str) -> Result<&'d [String], GltError> {
+    data.extra_column(name)
+        .ok_or_else(|| GltError::Training(format!("{}: the {role} column {name} was not loaded", data.path.display())))
+}
+
+/// Trains a GLT on `data` (labels required) with feature `groups`.
+pub fn train(data: &Dataset, groups: FeatureGroups, spec: &TrainSpec, progress: &mut dyn FnMut(Progress<'_>)) -> Result<Model, GltError> {
+    let labels = data
+        .labels
+        .as_ref()
+        .ok_or_else(|| GltError::Training(format!("{}: no label column was loaded", data.path.display())))?;
+    groups.validate(data.n_features(), "groups")?;
+    let seed = spec.fit.seed;
+    let split_key = spec.split_by.as_deref().or(spec.sequence.as_ref().map(|s| s.by.as_str()));
+    let split: Split = match split_key {
+        Some(col) => grouped_split(labels, extra(data, col, "split")?, SPLIT_FRACTIONS, seed)?,
+        None => stratified_split(labels, SPLIT_FRACTIONS, seed)?,
+    };
+    let scaler = Scaler::fit(data.x.select(Axis(0), &split.train).view());
+
+    let mut config = spec.model.clone();
+    config.n_features = data.n_features();
+    config.n_classes = data.class_names.len();
+    let mut x: Tensor<f64> = match &spec.sequence {
+        None => {
+            config.mode = InputMode::Tabular;
+            data.x.clone().into_dyn()
+        }
+        Some(seq) => {
+            config.mode = InputMode::Sequence { seq_len: seq.window };
+            let (keys, order) = (extra(data, &seq.by, "sequence")?, extra(data, &seq.order_by, "order")?);
+            sequence_windows(data.x.view(), keys, order, seq.window, &scaler.mean)?.into_dyn()
+        }
+    };
+    scaler.impute(&mut x);
+    let x = x.mapv(|v| v as f32);
+    let part = |rows: &[usize]| Examples::new(x.select(Axis(0), rows), rows.iter().map(|&r| labels[r]).collect());
+    let (train_set, val_set, test_set) = (part(&split.train)?, part(&split.validation)?, part(&split.test)?);
+
+    let glt = Glt::new(config)?;
+    let class_weights =
+        if spec.balanced { balanced_class_weights(&train_set.y, glt.config.n_classes) } else { vec![1.0; glt.config.n_classes] };
+    let problem = Problem { glt: &glt, scaler: &scaler, train: &train_set, val: &val_set, class_weights };
+    let group_rows = groups.members.clone();
+    let group_names = groups.names.clone();
+
+    let init = glt.layout.init(seed);
+    let (params, lambda, path, lambda_max, epochs_run) = match &spec.lambda {
+        LambdaChoice::Fixed(lambda) => {
+            let lasso = GroupLasso { lambda: *lambda, groups: group_rows.clone() };
+            let phase = format!("λ={lambda}");
+            let fitted = problem.fit(init, &lasso, &spec.fit, spec.fit.epochs, &mut |epoch, tl, vl| {
+                progress(Progress::Epoch { phase: &phase, epoch, epochs: spec.fit.epochs, train_loss: tl, val_loss: vl })
+            });
+            (fitted.params, *lambda, Vec::new(), None, vec![fitted.epochs_run])
+        }
+        LambdaChoice::Auto(path_opts) => {
+            let dense_lasso = GroupLasso { lambda: 0.0, groups: group_rows.clone() };
+            let dense = problem.fit(init, &dense_lasso, &spec.fit, spec.fit.epochs, &mut |epoch, tl, vl| {
+                progress(Progress::Epoch { phase: "dense", epoch, epochs: spec.fit.epochs, train_loss: tl, val_loss: vl })
+            });
+            let dense_epochs = dense.epochs_run;
+            let result = run_path(&problem, dense, &group_rows, &group_names, &spec.fit, path_opts, &mut |p| progress(Progress::Path(p)));
+            let lambda = result.points[result.chosen].lambda;
+            (result.params, lambda, result.points, Some(result.lambda_max), vec![dense_epochs])
+        }
+    };
+
+    let val_probs = problem.probabilities(&params, &val_set);
+    let threshold = tuned_threshold(&val_probs, &val_set.y);
+    let test_probs = problem.probabilities(&params, &test_set);
+    let lasso = GroupLasso { lambda, groups: group_rows };
+    let norms = lasso.norms(&params[glt.tokenizer_weight()]);
+    let member_names = groups.member_names(&data.feature_names);
+    let group_reports: Vec<GroupReport> = group_names
+        .iter()
+        .zip(&member_names)
+        .zip(&norms)
+        .map(|((name, features), &norm)| GroupReport { name: name.clone(), features: features.clone(), norm, selected: norm > 0.0 })
+        .collect();
+    let (selected, dropped): (Vec<&GroupReport>, Vec<&GroupReport>) = group_reports.iter().partition(|g| g.selected);
+    let names_of = |gs: Vec<&GroupReport>| {
+        let mut v: Vec<String> = gs.into_iter().flat_map(|g| g.features.clone()).collect();
+        v.sort_by_key(|f| data.feature_index(f));
+        v
+    };
+    let report = TrainingReport {
+        metrics: metrics(&test_probs, &test_set.y, threshold),
+        validation: metrics(&val_probs, &val_set.y, threshold),
+        selected_features: names_of(selected),
+        dropped_features: names_of(dropped),
+        groups: group_reports,
+        lambda,
+        path,
+        lambda_max,
+        missing: scaler.missing.clone(),
+        epochs_run,
+        config: TrainingConfig {
+            model: glt.config.clone(),
+            fit: spec.fit.clone(),
+            lambda_mode: match &spec.lambda {
+                LambdaChoice::Fixed(l) => l.to_string(),
+                LambdaChoice::Auto(_) => "auto".into(),
+            },
+            path: match &spec.lambda {
+                LambdaChoice::Auto(p) => p.clone(),
+                LambdaChoice::Fixed(_) => PathOptions::default(),
+            },
+            balanced_class_weights: spec.balanced,
+            split_by: split_key.map(str::to_string),
+            split_rows: split.sizes(),
+            label: spec.label.clone(),
+        },
+        seed,
+    };
+    debug_assert_eq!(params.iter().map(|p| p.raw_dim()).collect::<Vec<IxDyn>>().len(), glt.layout.specs.len());
+    Ok(Model {
+        glt,
+        params,
+        feature_names: data.feature_names.clone(),
+        groups,
+        scaler,
+        class_names: data.class_names.clone(),
+        report,
+    })
+}
