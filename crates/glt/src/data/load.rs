@@ -2,7 +2,7 @@
 //! missing values, labels.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use ndarray::Array2;
@@ -54,7 +54,7 @@ pub fn is_missing(cell: &str) -> bool {
 /// ```
 pub fn load_csv(path: &Path, opts: &LoadOptions) -> Result<Dataset, DataError> {
     let file = std::fs::File::open(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
-    load_csv_from_reader(std::io::BufReader::new(file), path, opts)
+    load_csv_from_reader(file, path, opts)
 }
 
 /// [`load_csv`] on any reader; `path` is only used in messages and stored in the result.
@@ -67,6 +67,13 @@ pub fn load_csv(path: &Path, opts: &LoadOptions) -> Result<Dataset, DataError> {
 /// assert!(err.to_string().contains("row 1, column \"b\""));
 /// ```
 pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions) -> Result<Dataset, DataError> {
+    // Skip a UTF-8 byte-order mark before the CSV parser sees it (it would otherwise become
+    // part of the first column name and stop a quoted name from being unquoted).
+    let mut reader = std::io::BufReader::new(reader);
+    let start = reader.fill_buf().map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    if start.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(reader);
     let mut record = csv::StringRecord::new();
     let csv_err = |row: Option<usize>, e: csv::Error| match e.kind() {
@@ -83,11 +90,7 @@ pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions)
     if !rdr.read_record(&mut record).map_err(|e| csv_err(None, e))? {
         return Err(DataError::EmptyFile { path: path.to_path_buf() });
     }
-    let header: Vec<String> = record
-        .iter()
-        .enumerate()
-        .map(|(i, h)| if i == 0 { h.trim_start_matches('\u{feff}').trim().to_string() } else { h.to_string() })
-        .collect();
+    let header: Vec<String> = record.iter().map(str::to_string).collect();
     let cols = resolve_columns(path, &header, opts)?;
     let n_cols = header.len();
     let n_feat = cols.features.len();
