@@ -1,0 +1,139 @@
+//! The loaded data set and the options that choose its columns.
+
+use std::path::PathBuf;
+
+use ndarray::{Array2, Axis};
+
+use super::error::DataError;
+
+/// Which columns of a CSV file play which role. See [`load_csv`](super::load_csv).
+///
+/// Column roles: one optional label column, id columns (carried into reports), extra
+/// columns (kept as raw strings: split key, weights, sequence key, order) and features.
+/// Label, id and extra columns are never features.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The label column (required for training, optional when explaining).
+    pub label: Option<String>,
+    /// Feature globs (`*`, `?`); empty means every column that has no other role.
+    pub features: Vec<String>,
+    /// Globs removed from the feature set.
+    pub exclude: Vec<String>,
+    /// Id columns carried into reports (exact names, never features).
+    pub ids: Vec<String>,
+    /// Other columns kept as raw strings (exact names, never features).
+    pub extra: Vec<String>,
+    /// The exact feature list of a trained model: every one must exist and the features
+    /// come out in this order. When set, `features` and `exclude` are ignored.
+    pub required_features: Option<Vec<String>>,
+    /// The class names of a trained model: labels are mapped to these indices and a label
+    /// value outside them is an error. When `None`, classes come from the data.
+    pub class_names: Option<Vec<String>>,
+}
+
+/// A numeric table loaded from CSV: features as `f64` (missing = NaN), labels as class
+/// indices, id and extra columns as raw strings. Rows are in file order.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The file the data came from (used in messages).
+    pub path: PathBuf,
+    /// Feature column names, in the order of the columns of `x`.
+    pub feature_names: Vec<String>,
+    /// `[rows, features]` raw values in file order; missing cells are NaN.
+    pub x: Array2<f64>,
+    /// Class index per row, when a label column was given.
+    pub labels: Option<Vec<usize>>,
+    /// Class names, indexed by class index (see [`load_csv`](super::load_csv) for the order).
+    pub class_names: Vec<String>,
+    /// Id column name → value per row.
+    pub ids: Vec<(String, Vec<String>)>,
+    /// Extra column name → raw value per row.
+    pub extra: Vec<(String, Vec<String>)>,
+    /// Number of missing cells per feature.
+    pub missing: Vec<usize>,
+    /// Non-fatal remarks made while loading (e.g. an exclude pattern that matched nothing).
+    pub warnings: Vec<String>,
+}
+
+impl Dataset {
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.x.nrows()
+    }
+
+    /// Number of features.
+    pub fn n_features(&self) -> usize {
+        self.x.ncols()
+    }
+
+    /// The values of an extra column, if it was loaded.
+    pub fn extra_column(&self, name: &str) -> Option<&[String]> {
+        self.extra.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice())
+    }
+
+    /// The values of an id column, if it was loaded.
+    pub fn id_column(&self, name: &str) -> Option<&[String]> {
+        self.ids.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice())
+    }
+
+    /// Position of a feature in `feature_names`.
+    pub fn feature_index(&self, name: &str) -> Option<usize> {
+        self.feature_names.iter().position(|n| n == name)
+    }
+
+    /// Total number of missing feature cells.
+    pub fn total_missing(&self) -> usize {
+        self.missing.iter().sum()
+    }
+
+    /// A new data set holding the given rows, in the given order (e.g. one split).
+    /// Class names are kept, so class indices keep their meaning; missing counts are
+    /// recomputed for the selected rows.
+    ///
+    /// ```
+    /// # use glassbox_glt::data::{load_csv, LoadOptions};
+    /// # let path = std::env::temp_dir().join(format!("glassbox-doc-select-{}.csv", std::process::id()));
+    /// # std::fs::write(&path, "a,y\n1,0\n,1\n3,0\n").unwrap();
+    /// let opts = LoadOptions { label: Some("y".into()), ..Default::default() };
+    /// let data = load_csv(&path, &opts)?;
+    /// let part = data.select_rows(&[2, 1])?;
+    /// assert_eq!(part.rows(), 2);
+    /// assert_eq!(part.x[[0, 0]], 3.0);
+    /// assert_eq!(part.labels.as_deref(), Some(&[0, 1][..]));
+    /// assert_eq!(part.missing, vec![1]);
+    /// assert!(data.select_rows(&[3]).is_err());
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), glassbox_glt::data::DataError>(())
+    /// ```
+    pub fn select_rows(&self, rows: &[usize]) -> Result<Dataset, DataError> {
+        let n = self.rows();
+        if let Some(&bad) = rows.iter().find(|&&r| r >= n) {
+            return Err(DataError::RowOutOfRange { row: bad, rows: n });
+        }
+        let x = self.x.select(Axis(0), rows);
+        let missing = x.columns().into_iter().map(|c| c.iter().filter(|v| v.is_nan()).count()).collect();
+        let pick = |v: &Vec<String>| rows.iter().map(|&r| v[r].clone()).collect::<Vec<_>>();
+        Ok(Dataset {
+            path: self.path.clone(),
+            feature_names: self.feature_names.clone(),
+            x,
+            labels: self.labels.as_ref().map(|l| rows.iter().map(|&r| l[r]).collect()),
+            class_names: self.class_names.clone(),
+            ids: self.ids.iter().map(|(k, v)| (k.clone(), pick(v))).collect(),
+            extra: self.extra.iter().map(|(k, v)| (k.clone(), pick(v))).collect(),
+            missing,
+            warnings: self.warnings.clone(),
+        })
+    }
+
+    /// Number of rows per class (empty when there are no labels).
+    pub fn class_counts(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.class_names.len()];
+        for &l in self.labels.iter().flatten() {
+            if l < counts.len() {
+                counts[l] += 1;
+            }
+        }
+        counts
+    }
+}
