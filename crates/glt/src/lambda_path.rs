@@ -45,7 +45,8 @@ pub fn lambda_max(problem: &Problem<'_>, params: &[Tensor<f32>], groups: &[Vec<u
     let w_idx = problem.glt.tokenizer_weight();
     let mut consts: Vec<Var<f32>> = params.iter().map(|p| Var::constant(p.clone())).collect();
     let w_shape = params[w_idx].raw_dim();
-    let (mut sum, mut sum_sq, mut batches) = (Tensor::<f64>::zeros(w_shape.clone()), Tensor::<f64>::zeros(w_shape.clone()), 0.0);
+    let (mut sum, mut sum_sq, mut batches) =
+        (Tensor::<f64>::zeros(w_shape.clone()), Tensor::<f64>::zeros(w_shape.clone()), 0.0);
     let order: Vec<usize> = (0..problem.train.len()).collect();
     for batch in order.chunks(batch_size.max(1)) {
         let rows: Examples = problem.train.rows(batch);

@@ -1,7 +1,9 @@
 //! A trained model and its file (SPEC §5): the magic bytes `GLT\0`, a
 //! little-endian u32 format version, then bincode 1.3 (size-limited) of
 //! the model's config, feature names, groups, scaler, class names, named
-//! parameter tensors and training report. Files are written atomically
+//! parameter tensors and training report. The report is stored as its
+//! SPEC §6 JSON text (bincode cannot read back the report's untagged
+//! metrics), so the file holds exactly what `train --report` writes. Files are written atomically
 //! (temporary file in the same folder, then rename). Loading a truncated,
 //! corrupted, wrong-magic, wrong-version or oversized file is an error,
 //! never a panic, and a file whose parameters do not fit its config is
@@ -46,7 +48,7 @@ struct Body {
     scaler: Scaler,
     class_names: Vec<String>,
     params: Vec<NamedTensor>,
-    report: TrainingReport,
+    report_json: String,
 }
 
 /// A trained GLT with everything needed to use and explain it.
@@ -81,7 +83,11 @@ impl Model {
             .specs
             .iter()
             .zip(&self.params)
-            .map(|(s, p)| NamedTensor { name: s.name.clone(), shape: p.shape().to_vec(), data: p.iter().copied().collect() })
+            .map(|(s, p)| NamedTensor {
+                name: s.name.clone(),
+                shape: p.shape().to_vec(),
+                data: p.iter().copied().collect(),
+            })
             .collect();
         let body = Body {
             config: self.glt.config.clone(),
@@ -90,13 +96,17 @@ impl Model {
             scaler: self.scaler.clone(),
             class_names: self.class_names.clone(),
             params,
-            report: self.report.clone(),
+            report_json: serde_json::to_string(&self.report).map_err(|e| GltError::ModelFile {
+                path: "<memory>".into(),
+                message: format!("cannot encode report: {e}"),
+            })?,
         };
         let mut out = MAGIC.to_vec();
         out.extend(FORMAT_VERSION.to_le_bytes());
-        bincode_options()
-            .serialize_into(&mut out, &body)
-            .map_err(|e| GltError::ModelFile { path: "<memory>".into(), message: format!("cannot encode model: {e}") })?;
+        bincode_options().serialize_into(&mut out, &body).map_err(|e| GltError::ModelFile {
+            path: "<memory>".into(),
+            message: format!("cannot encode model: {e}"),
+        })?;
         Ok(out)
     }
 
@@ -117,13 +127,26 @@ impl Model {
     }
 
     fn from_body(body: Body) -> Result<Self, String> {
+        let report: TrainingReport =
+            serde_json::from_str(&body.report_json).map_err(|e| format!("corrupted training report ({e})"))?;
         let glt = Glt::new(body.config).map_err(|e| e.to_string())?;
         let c = &glt.config;
-        if body.feature_names.len() != c.n_features || body.scaler.mean.len() != c.n_features || body.scaler.std.len() != c.n_features {
-            return Err(format!("the model has {} features but stores {} names", c.n_features, body.feature_names.len()));
+        if body.feature_names.len() != c.n_features
+            || body.scaler.mean.len() != c.n_features
+            || body.scaler.std.len() != c.n_features
+        {
+            return Err(format!(
+                "the model has {} features but stores {} names",
+                c.n_features,
+                body.feature_names.len()
+            ));
         }
         if body.class_names.len() != c.n_classes {
-            return Err(format!("the model has {} classes but stores {} class names", c.n_classes, body.class_names.len()));
+            return Err(format!(
+                "the model has {} classes but stores {} class names",
+                c.n_classes,
+                body.class_names.len()
+            ));
         }
         let covered: usize = body.groups.members.iter().map(Vec::len).sum();
         if covered != c.n_features || body.groups.members.iter().flatten().any(|&f| f >= c.n_features) {
@@ -139,7 +162,10 @@ impl Model {
             .zip(body.params)
             .map(|(spec, t)| {
                 if t.name != spec.name || t.shape != spec.shape {
-                    return Err(format!("parameter {} {:?} does not match the config's {} {:?}", t.name, t.shape, spec.name, spec.shape));
+                    return Err(format!(
+                        "parameter {} {:?} does not match the config's {} {:?}",
+                        t.name, t.shape, spec.name, spec.shape
+                    ));
                 }
                 Tensor::from_shape_vec(IxDyn(&t.shape), t.data).map_err(|e| format!("parameter {}: {e}", t.name))
             })
@@ -151,7 +177,7 @@ impl Model {
             groups: body.groups,
             scaler: body.scaler,
             class_names: body.class_names,
-            report: body.report,
+            report,
         })
     }
 
@@ -168,10 +194,11 @@ impl Model {
             f.sync_all()?;
             std::fs::rename(&tmp, path)
         };
-        write().inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
-        .map_err(fail)
+        write()
+            .inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })
+            .map_err(fail)
     }
 
     /// Reads a model file (refusing files over [`MAX_MODEL_BYTES`]).
@@ -190,7 +217,11 @@ impl Model {
     pub fn probabilities(&self, x: &Tensor<f64>) -> Result<Array2<f64>, GltError> {
         let row = self.glt.row_shape();
         if x.ndim() != row.len() + 1 || x.shape()[1..] != row[..] {
-            return Err(GltError::Shape(format!("rows of shape {:?} do not fit the model's {:?}", &x.shape()[1..], row)));
+            return Err(GltError::Shape(format!(
+                "rows of shape {:?} do not fit the model's {:?}",
+                &x.shape()[1..],
+                row
+            )));
         }
         let mut x = x.clone();
         self.scaler.impute(&mut x);

@@ -140,7 +140,13 @@ impl Problem<'_> {
             lasso.prox(Arc::make_mut(&mut params[w_idx]), opts.lr);
         }
         let unwrap = |p: &[Arc<Tensor<f32>>]| p.iter().map(|t| (**t).clone()).collect::<Vec<_>>();
-        let mut best = Fitted { params: unwrap(&params), val_loss: f64::INFINITY, epochs_run: 0, train_losses: vec![], val_losses: vec![] };
+        let mut best = Fitted {
+            params: unwrap(&params),
+            val_loss: f64::INFINITY,
+            epochs_run: 0,
+            train_losses: vec![],
+            val_losses: vec![],
+        };
         best.val_loss = self.loss(&self.logits(&best.params, self.val), &self.val.y);
         let (mut since_best, mut order) = (0, (0..self.train.len()).collect::<Vec<_>>());
         for epoch in 0..epochs {

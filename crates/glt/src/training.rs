@@ -100,7 +100,12 @@ fn extra<'d>(data: &'d Dataset, name: &str, role: &str) -> Result<&'d [String], 
 }
 
 /// Trains a GLT on `data` (labels required) with feature `groups`.
-pub fn train(data: &Dataset, groups: FeatureGroups, spec: &TrainSpec, progress: &mut dyn FnMut(Progress<'_>)) -> Result<Model, GltError> {
+pub fn train(
+    data: &Dataset,
+    groups: FeatureGroups,
+    spec: &TrainSpec,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Model, GltError> {
     let labels = data
         .labels
         .as_ref()
@@ -134,8 +139,11 @@ pub fn train(data: &Dataset, groups: FeatureGroups, spec: &TrainSpec, progress: 
     let (train_set, val_set, test_set) = (part(&split.train)?, part(&split.validation)?, part(&split.test)?);
 
     let glt = Glt::new(config)?;
-    let class_weights =
-        if spec.balanced { balanced_class_weights(&train_set.y, glt.config.n_classes) } else { vec![1.0; glt.config.n_classes] };
+    let class_weights = if spec.balanced {
+        balanced_class_weights(&train_set.y, glt.config.n_classes)
+    } else {
+        vec![1.0; glt.config.n_classes]
+    };
     let problem = Problem { glt: &glt, scaler: &scaler, train: &train_set, val: &val_set, class_weights };
     let group_rows = groups.members.clone();
     let group_names = groups.names.clone();
@@ -146,17 +154,31 @@ pub fn train(data: &Dataset, groups: FeatureGroups, spec: &TrainSpec, progress: 
             let lasso = GroupLasso { lambda: *lambda, groups: group_rows.clone() };
             let phase = format!("λ={lambda}");
             let fitted = problem.fit(init, &lasso, &spec.fit, spec.fit.epochs, &mut |epoch, tl, vl| {
-                progress(Progress::Epoch { phase: &phase, epoch, epochs: spec.fit.epochs, train_loss: tl, val_loss: vl })
+                progress(Progress::Epoch {
+                    phase: &phase,
+                    epoch,
+                    epochs: spec.fit.epochs,
+                    train_loss: tl,
+                    val_loss: vl,
+                })
             });
             (fitted.params, *lambda, Vec::new(), None, vec![fitted.epochs_run])
         }
         LambdaChoice::Auto(path_opts) => {
             let dense_lasso = GroupLasso { lambda: 0.0, groups: group_rows.clone() };
             let dense = problem.fit(init, &dense_lasso, &spec.fit, spec.fit.epochs, &mut |epoch, tl, vl| {
-                progress(Progress::Epoch { phase: "dense", epoch, epochs: spec.fit.epochs, train_loss: tl, val_loss: vl })
+                progress(Progress::Epoch {
+                    phase: "dense",
+                    epoch,
+                    epochs: spec.fit.epochs,
+                    train_loss: tl,
+                    val_loss: vl,
+                })
             });
             let dense_epochs = dense.epochs_run;
-            let result = run_path(&problem, dense, &group_rows, &group_names, &spec.fit, path_opts, &mut |p| progress(Progress::Path(p)));
+            let result = run_path(&problem, dense, &group_rows, &group_names, &spec.fit, path_opts, &mut |p| {
+                progress(Progress::Path(p))
+            });
             let lambda = result.points[result.chosen].lambda;
             (result.params, lambda, result.points, Some(result.lambda_max), vec![dense_epochs])
         }
@@ -172,7 +194,12 @@ pub fn train(data: &Dataset, groups: FeatureGroups, spec: &TrainSpec, progress: 
         .iter()
         .zip(&member_names)
         .zip(&norms)
-        .map(|((name, features), &norm)| GroupReport { name: name.clone(), features: features.clone(), norm, selected: norm > 0.0 })
+        .map(|((name, features), &norm)| GroupReport {
+            name: name.clone(),
+            features: features.clone(),
+            norm,
+            selected: norm > 0.0,
+        })
         .collect();
     let (selected, dropped): (Vec<&GroupReport>, Vec<&GroupReport>) = group_reports.iter().partition(|g| g.selected);
     let names_of = |gs: Vec<&GroupReport>| {

@@ -207,6 +207,7 @@ pub fn grouped_split(
 /// Gives every split with a positive fraction at least one of `members` (which must hold
 /// at least 3 keys), moving the smallest key of the split holding the most keys.
 fn fill_empty_splits(key_split: &mut [usize], members: &[usize], size: &[usize], f: &[f64; 3]) {
+    #[allow(clippy::needless_range_loop)]
     for target in 0..3 {
         if f[target] <= 0.0 || members.iter().any(|&k| key_split[k] == target) {
             continue;
