@@ -132,7 +132,6 @@ impl Problem<'_> {
         epochs: usize,
         on_epoch: &mut dyn FnMut(usize, f64, f64),
     ) -> Fitted {
-        let decay: Vec<bool> = self.glt.layout.specs.iter().map(|s| s.decay).collect();
         let w_idx = self.glt.tokenizer_weight();
         let mut adam = AdamW::new(&params, opts.lr, opts.weight_decay);
         let mut params: Vec<Arc<Tensor<f32>>> = params.into_iter().map(Arc::new).collect();
@@ -148,35 +147,11 @@ impl Problem<'_> {
             val_losses: vec![],
         };
         best.val_loss = self.loss(&self.logits(&best.params, self.val), &self.val.y);
-        let (mut since_best, mut order) = (0, (0..self.train.len()).collect::<Vec<_>>());
+        let (mut since_best, mut order) = (0, Vec::new());
         for epoch in 0..epochs {
-            order.sort_unstable();
-            order.shuffle(&mut ChaCha8Rng::seed_from_u64(derive_seed(opts.seed, epoch as u64, u64::MAX)));
-            let (mut loss_sum, mut weight_sum) = (0.0, 0.0);
-            for (step, batch) in order.chunks(opts.batch_size.max(1)).enumerate() {
-                let rows = self.train.rows(batch);
-                let grads = {
-                    let tape = Tape::new();
-                    let leaves: Vec<Var<f32>> = params.iter().map(|p| tape.leaf_shared(Arc::clone(p))).collect();
-                    let rng = ChaCha8Rng::seed_from_u64(derive_seed(opts.seed, epoch as u64, step as u64));
-                    let mut pass = Pass { params: &leaves, dropout: Some((self.glt.config.dropout, rng)) };
-                    let logits = self.glt.logits_raw(self.scaler, &Var::constant(rows.x), &mut pass);
-                    let loss = logits.cross_entropy(&rows.y, Some(&self.class_weights));
-                    let w: f64 = rows.y.iter().map(|&t| f64::from(self.class_weights[t])).sum();
-                    loss_sum += f64::from(loss.value()[[]]) * w;
-                    weight_sum += w;
-                    let mut g = loss.backward();
-                    leaves.iter().map(|l| g.take(l)).collect::<Vec<_>>()
-                };
-                let mut refs: Vec<&mut Tensor<f32>> = params.iter_mut().map(Arc::make_mut).collect();
-                adam.step(&mut refs, &grads, &decay);
-                if lasso.lambda > 0.0 {
-                    lasso.prox(refs[w_idx], opts.lr);
-                }
-            }
+            let train_loss = self.run_epoch(&mut params, &mut adam, lasso, opts, epoch, &mut order);
             let current = unwrap(&params);
             let val_loss = self.loss(&self.logits(&current, self.val), &self.val.y);
-            let train_loss = loss_sum / weight_sum.max(f64::MIN_POSITIVE);
             best.train_losses.push(train_loss);
             best.val_losses.push(val_loss);
             best.epochs_run = epoch + 1;
@@ -198,6 +173,49 @@ impl Problem<'_> {
             best.val_loss = *best.val_losses.last().unwrap_or(&best.val_loss);
         }
         best
+    }
+
+    /// One epoch over the training rows in a seeded order (`order` is
+    /// scratch space): per mini-batch a forward with dropout, the weighted
+    /// cross-entropy, a backward toward every parameter, an AdamW step and
+    /// the proximal step. Returns the mean training loss.
+    pub fn run_epoch(
+        &self,
+        params: &mut [Arc<Tensor<f32>>],
+        adam: &mut AdamW,
+        lasso: &GroupLasso,
+        opts: &FitOptions,
+        epoch: usize,
+        order: &mut Vec<usize>,
+    ) -> f64 {
+        let decay: Vec<bool> = self.glt.layout.specs.iter().map(|s| s.decay).collect();
+        let w_idx = self.glt.tokenizer_weight();
+        order.clear();
+        order.extend(0..self.train.len());
+        order.shuffle(&mut ChaCha8Rng::seed_from_u64(derive_seed(opts.seed, epoch as u64, u64::MAX)));
+        let (mut loss_sum, mut weight_sum) = (0.0, 0.0);
+        for (step, batch) in order.chunks(opts.batch_size.max(1)).enumerate() {
+            let rows = self.train.rows(batch);
+            let grads = {
+                let tape = Tape::new();
+                let leaves: Vec<Var<f32>> = params.iter().map(|p| tape.leaf_shared(Arc::clone(p))).collect();
+                let rng = ChaCha8Rng::seed_from_u64(derive_seed(opts.seed, epoch as u64, step as u64));
+                let mut pass = Pass { params: &leaves, dropout: Some((self.glt.config.dropout, rng)) };
+                let logits = self.glt.logits_raw(self.scaler, &Var::constant(rows.x), &mut pass);
+                let loss = logits.cross_entropy(&rows.y, Some(&self.class_weights));
+                let w: f64 = rows.y.iter().map(|&t| f64::from(self.class_weights[t])).sum();
+                loss_sum += f64::from(loss.value()[[]]) * w;
+                weight_sum += w;
+                let mut g = loss.backward();
+                leaves.iter().map(|l| g.take(l)).collect::<Vec<_>>()
+            };
+            let mut refs: Vec<&mut Tensor<f32>> = params.iter_mut().map(Arc::make_mut).collect();
+            adam.step(&mut refs, &grads, &decay);
+            if lasso.lambda > 0.0 {
+                lasso.prox(refs[w_idx], opts.lr);
+            }
+        }
+        loss_sum / weight_sum.max(f64::MIN_POSITIVE)
     }
 
     /// Class probabilities `[N, C]` (softmax of the logits, in f64).
