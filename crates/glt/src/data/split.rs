@@ -222,8 +222,8 @@ pub fn grouped_split(
 /// Gives every split with a positive fraction at least one of `members` (which must hold
 /// at least 3 keys), moving the smallest key of the split holding the most keys.
 fn fill_empty_splits(key_split: &mut [usize], members: &[usize], size: &[usize], f: &[f64; 3]) {
-    for target in 0..3 {
-        if f[target] <= 0.0 || members.iter().any(|&k| key_split[k] == target) {
+    for (target, &frac) in f.iter().enumerate() {
+        if frac <= 0.0 || members.iter().any(|&k| key_split[k] == target) {
             continue;
         }
         let count = |s: usize| members.iter().filter(|&&k| key_split[k] == s).count();
