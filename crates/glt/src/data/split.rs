@@ -23,6 +23,12 @@ pub struct Split {
 
 impl Split {
     /// `[train, validation, test]` row counts.
+    ///
+    /// ```
+    /// use glassbox_glt::data::Split;
+    /// let s = Split { train: vec![0, 2, 3], validation: vec![1], test: vec![4] };
+    /// assert_eq!(s.sizes(), [3, 1, 1]);
+    /// ```
     pub fn sizes(&self) -> [usize; 3] {
         [self.train.len(), self.validation.len(), self.test.len()]
     }
