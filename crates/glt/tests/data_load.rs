@@ -277,3 +277,45 @@ fn select_rows_keeps_classes_and_recounts_missing() {
     assert_eq!(part.total_missing(), 1);
     assert!(matches!(d.select_rows(&[6]), Err(DataError::RowOutOfRange { row: 6, rows: 6 })));
 }
+
+mod never_panics {
+    use glassbox_glt::data::{load_csv_from_reader, LoadOptions};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Arbitrary CSV-ish bytes and column choices give a dataset or an error, never a panic,
+        /// and every error is one line.
+        #[test]
+        fn arbitrary_input(
+            bytes in prop::collection::vec(prop::sample::select(b"a1b,\n\"  NAe-.9\xff\r".to_vec()), 0..80),
+            label in prop::option::of(prop::sample::select(vec!["a", "b", "1"])),
+            glob in prop::option::of(prop::sample::select(vec!["*", "a*", "?", "b"])),
+        ) {
+            let opts = LoadOptions {
+                label: label.map(String::from),
+                features: glob.into_iter().map(String::from).collect(),
+                ..Default::default()
+            };
+            match load_csv_from_reader(&bytes[..], "fuzz.csv".as_ref(), &opts) {
+                Ok(d) => {
+                    prop_assert_eq!(d.x.nrows(), d.rows());
+                    prop_assert_eq!(d.missing.len(), d.feature_names.len());
+                    if let Some(l) = &d.labels {
+                        prop_assert!(l.iter().all(|&c| c < d.class_names.len()));
+                    }
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    prop_assert!(msg.starts_with("fuzz.csv") && !msg.contains('\n'), "{}", msg);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn hint_quotes_awkward_column_names() {
+    let (_, msg) = load_err("awkward", "\"Speed [km/h]\nfront\",y\nfast,0\n", &labelled("y"));
+    assert!(!msg.contains('\n'), "{msg}");
+    assert!(msg.contains("--exclude \"Speed [km/h]\\nfront\""), "{msg}");
+}

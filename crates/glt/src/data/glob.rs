@@ -46,6 +46,12 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
 }
 
 /// Whether the pattern contains a wildcard (`*` or `?`).
+///
+/// ```
+/// use glassbox_glt::data::is_glob;
+/// assert!(is_glob("Wagon_*"));
+/// assert!(!is_glob("Wagon_Speed"));
+/// ```
 pub fn is_glob(pattern: &str) -> bool {
     pattern.contains(['*', '?'])
 }

@@ -121,7 +121,21 @@ impl FeatureGroups {
         Ok((FeatureGroups { names, members }, warnings))
     }
 
-    /// Reads and parses a groups file (see [`FeatureGroups::from_toml`]).
+    /// Reads and parses a groups file (see [`FeatureGroups::from_toml`]); messages name the
+    /// file by its path.
+    ///
+    /// ```
+    /// use glassbox_glt::data::FeatureGroups;
+    /// let path = std::env::temp_dir().join(format!("glassbox-doc-groups-{}.toml", std::process::id()));
+    /// std::fs::write(&path, "[groups]\nAxles = [\"Axle?_Temp\"]\n").unwrap();
+    /// let features: Vec<String> = ["Axle1_Temp", "Speed", "Axle2_Temp"].map(String::from).to_vec();
+    /// let (g, _) = FeatureGroups::load(&path, &features)?;
+    /// assert_eq!(g.names, ["Axles", "Speed"]);
+    /// assert_eq!(g.sizes(), [2, 1]);
+    /// assert_eq!(g.group_of_feature(), [0, 1, 0]);
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), glassbox_glt::data::DataError>(())
+    /// ```
     pub fn load(path: &Path, feature_names: &[String]) -> Result<(Self, Vec<String>), DataError> {
         let text =
             std::fs::read_to_string(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;

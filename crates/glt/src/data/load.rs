@@ -12,6 +12,12 @@ use super::error::DataError;
 use super::table::{Dataset, LoadOptions};
 
 /// Whether a trimmed cell means "missing": empty, `NaN` in any case, `NA`, `N/A`, `n/a`.
+///
+/// ```
+/// use glassbox_glt::data::is_missing;
+/// assert!(is_missing("") && is_missing("NaN") && is_missing("NA"));
+/// assert!(!is_missing("0") && !is_missing("inf"));
+/// ```
 pub fn is_missing(cell: &str) -> bool {
     cell.is_empty() || cell.eq_ignore_ascii_case("nan") || matches!(cell, "NA" | "N/A" | "n/a")
 }
@@ -177,12 +183,18 @@ fn parse_cell(path: &Path, row: usize, column: &str, cell: &str, origin: Feature
         }),
         Ok(v) => Ok(v),
         Err(_) => {
+            // Shown as a command-line argument: plain when safe, else quoted and escaped.
+            let column_arg = if column.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
+                column.to_string()
+            } else {
+                format!("{column:?}")
+            };
             let hint = match origin {
                 FeatureOrigin::Default => format!(
-                    " (every column without another role is a feature by default: use --exclude {column} \
-                     to drop this column, or --id {column} to carry it as an id)"
+                    " (every column without another role is a feature by default: use --exclude {column_arg} \
+                     to drop this column, or --id {column_arg} to carry it as an id)"
                 ),
-                FeatureOrigin::Patterns => format!(" (use --exclude {column} to drop this column)"),
+                FeatureOrigin::Patterns => format!(" (use --exclude {column_arg} to drop this column)"),
                 FeatureOrigin::Required => String::new(),
             };
             Err(DataError::NonNumeric {

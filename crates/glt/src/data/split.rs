@@ -23,6 +23,12 @@ pub struct Split {
 
 impl Split {
     /// `[train, validation, test]` row counts.
+    ///
+    /// ```
+    /// use glassbox_glt::data::Split;
+    /// let s = Split { train: vec![0, 2, 3], validation: vec![1], test: vec![4] };
+    /// assert_eq!(s.sizes(), [3, 1, 1]);
+    /// ```
     pub fn sizes(&self) -> [usize; 3] {
         [self.train.len(), self.validation.len(), self.test.len()]
     }
@@ -50,27 +56,38 @@ fn check_fractions(f: (f64, f64, f64)) -> Result<[f64; 3], DataError> {
     Ok(f)
 }
 
-/// Rows per split for a class of `n` rows: validation and test by rounding, train the
-/// rest; with `n ≥ 3` every split with a positive fraction gets at least one row.
+/// Rows per split for a class of `n` rows: each split gets the floor of its exact share
+/// `n·f`, and the rows left over go to the largest fractional parts (ties: train, then
+/// validation, then test), so every count is within one row of its share. With `n ≥ 3`
+/// every split with a positive fraction then gets at least one row, taken from the
+/// largest split.
 fn class_counts(n: usize, f: &[f64; 3]) -> [usize; 3] {
-    let mut va = (n as f64 * f[1]).round() as usize;
-    let mut te = (n as f64 * f[2]).round() as usize;
+    let exact = f.map(|x| n as f64 * x);
+    let mut counts = exact.map(|e| (e.floor() as usize).min(n));
+    while counts.iter().sum::<usize>() > n {
+        // Only reachable through rounding noise in fractions summing to 1 ± 1e-6.
+        let k = (0..3).max_by_key(|&k| (counts[k], 3 - k)).unwrap_or(0);
+        counts[k] -= 1;
+    }
+    let mut by_remainder = [0usize, 1, 2];
+    by_remainder.sort_by(|&a, &b| {
+        let (ra, rb) = (exact[a] - counts[a] as f64, exact[b] - counts[b] as f64);
+        rb.total_cmp(&ra).then(a.cmp(&b))
+    });
+    let left = n - counts.iter().sum::<usize>();
+    for &k in by_remainder.iter().cycle().take(left) {
+        counts[k] += 1;
+    }
     if n >= 3 {
-        if f[1] > 0.0 {
-            va = va.max(1);
-        }
-        if f[2] > 0.0 {
-            te = te.max(1);
-        }
-    }
-    while n > 0 && va + te > n - 1 {
-        if va > te {
-            va -= 1;
-        } else {
-            te -= 1;
+        for k in 0..3 {
+            if f[k] > 0.0 && counts[k] == 0 {
+                let donor = (0..3).max_by_key(|&d| (counts[d], 3 - d)).unwrap_or(0);
+                counts[donor] -= 1;
+                counts[k] += 1;
+            }
         }
     }
-    [n - va - te, va, te]
+    counts
 }
 
 fn empty_split_error(split: &Split, f: &[f64; 3], what: &str) -> Result<(), DataError> {
@@ -83,15 +100,19 @@ fn empty_split_error(split: &Split, f: &[f64; 3], what: &str) -> Result<(), Data
 }
 
 /// Stratified random split: within each class the rows are shuffled and cut so that each
-/// split's share of the class is its fraction, rounded (within one row). Every class with
-/// at least 3 rows has a row in each split whose fraction is positive.
+/// split's share of the class is its fraction, rounded to whole rows by largest remainder
+/// (within one row; ties favour train, then validation). Every class with at least 3 rows
+/// has a row in each split whose fraction is positive (which can cost the largest split a
+/// second row for tiny classes).
 ///
 /// ```
 /// use glassbox_glt::data::stratified_split;
 /// let labels: Vec<usize> = (0..100).map(|i| usize::from(i % 10 == 0)).collect();
 /// let s = stratified_split(&labels, (0.7, 0.15, 0.15), 7)?;
 /// assert_eq!(s.sizes().iter().sum::<usize>(), 100);
-/// assert_eq!(s.test.iter().filter(|&&r| labels[r] == 1).count(), 2); // 15% of 10, rounded
+/// let positives = |rows: &[usize]| rows.iter().filter(|&&r| labels[r] == 1).count();
+/// // 10 positives: 7 | 1.5 | 1.5, the half row going to validation.
+/// assert_eq!([positives(&s.train), positives(&s.validation), positives(&s.test)], [7, 2, 1]);
 /// assert_eq!(s, stratified_split(&labels, (0.7, 0.15, 0.15), 7)?);
 /// # Ok::<(), glassbox_glt::data::DataError>(())
 /// ```
@@ -207,9 +228,8 @@ pub fn grouped_split(
 /// Gives every split with a positive fraction at least one of `members` (which must hold
 /// at least 3 keys), moving the smallest key of the split holding the most keys.
 fn fill_empty_splits(key_split: &mut [usize], members: &[usize], size: &[usize], f: &[f64; 3]) {
-    #[allow(clippy::needless_range_loop)]
-    for target in 0..3 {
-        if f[target] <= 0.0 || members.iter().any(|&k| key_split[k] == target) {
+    for (target, &frac) in f.iter().enumerate() {
+        if frac <= 0.0 || members.iter().any(|&k| key_split[k] == target) {
             continue;
         }
         let count = |s: usize| members.iter().filter(|&&k| key_split[k] == s).count();
@@ -241,13 +261,14 @@ mod tests {
     fn class_counts_round_and_keep_minimums() {
         let f = [0.7, 0.15, 0.15];
         assert_eq!(class_counts(100, &f), [70, 15, 15]);
-        assert_eq!(class_counts(10, &f), [6, 2, 2]); // 1.5 rounds to 2
+        assert_eq!(class_counts(10, &f), [7, 2, 1]); // 1.5 and 1.5: the tie goes to validation
         assert_eq!(class_counts(3, &f), [1, 1, 1]);
         assert_eq!(class_counts(2, &f), [2, 0, 0]);
         assert_eq!(class_counts(1, &f), [1, 0, 0]);
         assert_eq!(class_counts(0, &f), [0, 0, 0]);
-        assert_eq!(class_counts(4, &[0.1, 0.45, 0.45]), [1, 2, 1]); // ties trim test first
+        assert_eq!(class_counts(4, &[0.1, 0.45, 0.45]), [1, 1, 2]);
         assert_eq!(class_counts(5, &[0.8, 0.2, 0.0]), [4, 1, 0]);
+        assert_eq!(class_counts(3, &[0.5, 0.5, 0.0]), [2, 1, 0]);
     }
 
     #[test]

@@ -56,7 +56,21 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Number of rows.
+    /// Number of rows. The accessors below look columns up by name:
+    ///
+    /// ```
+    /// # use glassbox_glt::data::{load_csv_from_reader, LoadOptions};
+    /// let csv = "track,date,speed,twist\nT1,2024-01-02,80,\nT2,2024-01-03,75,0.2\n";
+    /// let opts = LoadOptions { ids: vec!["track".into()], extra: vec!["date".into()], ..Default::default() };
+    /// let d = load_csv_from_reader(csv.as_bytes(), "mem.csv".as_ref(), &opts)?;
+    /// assert_eq!((d.rows(), d.n_features()), (2, 2));
+    /// assert_eq!(d.id_column("track"), Some(&["T1".to_string(), "T2".to_string()][..]));
+    /// assert_eq!(d.extra_column("date").map(|v| v[1].as_str()), Some("2024-01-03"));
+    /// assert_eq!(d.feature_index("twist"), Some(1));
+    /// assert_eq!(d.total_missing(), 1);
+    /// assert!(d.labels.is_none() && d.class_counts().is_empty());
+    /// # Ok::<(), glassbox_glt::data::DataError>(())
+    /// ```
     pub fn rows(&self) -> usize {
         self.x.nrows()
     }
