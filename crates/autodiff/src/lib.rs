@@ -43,3 +43,8 @@ pub use tape::{Gradients, Tape, Tensor, Var};
 
 /// Re-exported so users name the same ndarray version.
 pub use ndarray;
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

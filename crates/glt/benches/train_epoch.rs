@@ -41,11 +41,19 @@ fn bench(c: &mut Criterion) {
     let y: Vec<usize> = x.axis_iter(Axis(0)).map(|r| usize::from(r[0] + r[1] > 1.5)).collect();
     let scaler = Scaler::fit(x.view());
     let rows: Vec<usize> = (0..BENCH_ROWS).map(|i| i * (ROWS / BENCH_ROWS)).collect();
-    let set = Examples::new(x.select(Axis(0), &rows).mapv(|v| v as f32).into_dyn(), rows.iter().map(|&r| y[r]).collect()).unwrap();
+    let set =
+        Examples::new(x.select(Axis(0), &rows).mapv(|v| v as f32).into_dyn(), rows.iter().map(|&r| y[r]).collect())
+            .unwrap();
     let glt = Glt::new(GltConfig::tabular(FEATURES, 2)).unwrap();
     let flops = 3.0 * forward_flops(&glt.config);
     eprintln!("FLOP per sample (fwd+bwd): {:.3} M; GFLOP/s = samples/s × {:.6}", flops / 1e6, flops / 1e9);
-    let problem = Problem { glt: &glt, scaler: &scaler, train: &set, val: &set, class_weights: balanced_class_weights(&set.y, 2) };
+    let problem = Problem {
+        glt: &glt,
+        scaler: &scaler,
+        train: &set,
+        val: &set,
+        class_weights: balanced_class_weights(&set.y, 2),
+    };
     let opts = FitOptions::default();
     let lasso = GroupLasso { lambda: 0.01, groups: (0..FEATURES).map(|f| vec![f]).collect() };
 
