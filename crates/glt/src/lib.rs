@@ -15,6 +15,7 @@ pub mod data;
 mod error;
 pub mod evaluate;
 pub mod examples;
+pub mod explain;
 pub mod group_lasso;
 pub mod lambda_path;
 pub mod layers;

@@ -1,7 +1,8 @@
 //! The batched IG pass. For rows `x_r`, baselines `b_k` and quadrature
 //! `(α_s, w_s)`, every point `b_k + α_s·(x_r − b_k)` is one input row of a
 //! big batch. The batch is cut into chunks of whole (row, baseline) pairs
-//! sized from a memory budget; each chunk is one forward and one backward
+//! sized so that the chunks running at once (one per thread) fit a memory
+//! budget; each chunk is one forward and one backward
 //! toward the input only (the seed is `w_s` per point, so the backward
 //! returns `w_s·∇F` directly), and the `n` steps of a pair are summed in
 //! step order inside its chunk. Chunks run in parallel with rayon and are
@@ -99,7 +100,9 @@ pub fn integrate<T: Float, M: Explainable + ?Sized>(
         return Err(IgError::Baseline("no baseline rows".into()));
     }
     let pairs = r * k;
-    let pairs_per_chunk = (spec.memory_budget / (model.bytes_per_row().max(1) * n.max(1))).max(1);
+    // Chunks run concurrently: each may use the budget's share of one thread.
+    let per_chunk = spec.memory_budget / rayon::current_num_threads().max(1);
+    let pairs_per_chunk = (per_chunk / (model.bytes_per_row().max(1) * n.max(1))).max(1);
     let chunk_starts: Vec<usize> = (0..pairs).step_by(pairs_per_chunk).collect();
     let row_len: usize = row.iter().product();
 
