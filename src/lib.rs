@@ -18,6 +18,8 @@ pub use glassbox_autodiff as autodiff;
 pub use glassbox_glt as glt;
 pub use glassbox_ig as ig;
 
+pub mod cli;
+
 /// The README's examples, run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -59,6 +59,9 @@ fn default_model() -> Model {
             split_by: None,
             split_rows: [0, 0, 0],
             label: "y".into(),
+            ids: vec![],
+            sequence_by: None,
+            order_by: None,
         },
         seed: 1,
     };

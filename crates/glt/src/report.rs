@@ -40,6 +40,12 @@ pub struct TrainingConfig {
     pub split_rows: [usize; 3],
     /// Label column.
     pub label: String,
+    /// Id columns (carried into explanations by default).
+    pub ids: Vec<String>,
+    /// Sequence mode: the entity and order columns.
+    pub sequence_by: Option<String>,
+    /// Sequence mode: the order column.
+    pub order_by: Option<String>,
 }
 
 /// Everything a user needs to judge a trained model.

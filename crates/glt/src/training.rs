@@ -233,6 +233,9 @@ pub fn train(
             split_by: split_key.map(str::to_string),
             split_rows: split.sizes(),
             label: spec.label.clone(),
+            ids: data.ids.iter().map(|(name, _)| name.clone()).collect(),
+            sequence_by: spec.sequence.as_ref().map(|s| s.by.clone()),
+            order_by: spec.sequence.as_ref().map(|s| s.order_by.clone()),
         },
         seed,
     };

@@ -1,0 +1,132 @@
+//! From the CSV to model inputs: the model's features in its order, id
+//! columns, windows in sequence mode, missing values imputed with the
+//! training mean, and the baseline rows.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use glassbox_autodiff::Tensor;
+use glassbox_glt::data::{load_csv, sequence_windows, Dataset, LoadOptions};
+use glassbox_glt::Model;
+use glassbox_ig::Baseline;
+
+/// The loaded table and the model inputs of every row.
+pub struct Inputs {
+    /// The table.
+    pub data: Dataset,
+    /// `[N, F]` or `[N, T, F]`, imputed.
+    pub x: Tensor<f64>,
+    /// Whether each input cell was missing (imputed), same shape as `x`.
+    pub missing: Vec<bool>,
+}
+
+fn header(path: &Path) -> Result<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new().from_path(path).with_context(|| format!("{}", path.display()))?;
+    let headers = reader.headers().with_context(|| format!("{}: cannot read the header", path.display()))?;
+    Ok(headers.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect())
+}
+
+/// Loads `path` for `model`, keeping `extra` columns as strings.
+pub fn load(model: &Model, path: &Path, ids: &[String], extra: &[String]) -> Result<Inputs> {
+    let columns = header(path)?;
+    let cfg = &model.report.config;
+    let label = columns.contains(&cfg.label).then(|| cfg.label.clone());
+    let mut extra: Vec<String> = extra.to_vec();
+    extra.extend(cfg.sequence_by.iter().chain(&cfg.order_by).cloned());
+    extra.retain(|c| Some(c) != label.as_ref() && !ids.contains(c));
+    extra.sort();
+    extra.dedup();
+    let opts = LoadOptions {
+        label,
+        ids: ids.iter().filter(|c| columns.contains(c)).cloned().collect(),
+        extra,
+        required_features: Some(model.feature_names.clone()),
+        class_names: Some(model.class_names.clone()),
+        ..LoadOptions::default()
+    };
+    let data = load_csv(path, &opts)?;
+    let (mut x, missing_raw) = match (&cfg.sequence_by, &cfg.order_by) {
+        (Some(by), Some(order)) => {
+            let seq_len = model.glt.row_shape()[0];
+            let (keys, order_col) = (data.extra_column(by).unwrap_or_default(), data.extra_column(order).unwrap_or_default());
+            let w = sequence_windows(data.x.view(), keys, order_col, seq_len, &model.scaler.mean)?.into_dyn();
+            let m = w.iter().map(|v| v.is_nan()).collect();
+            (w, m)
+        }
+        _ => (data.x.clone().into_dyn(), data.x.iter().map(|v| v.is_nan()).collect()),
+    };
+    model.scaler.impute(&mut x);
+    Ok(Inputs { data, x, missing: missing_raw })
+}
+
+/// Rows whose `column` equals `value` (label values are compared by class
+/// name).
+pub fn matching_rows(data: &Dataset, column: &str, value: &str, label: &str) -> Result<Vec<usize>> {
+    if column == label {
+        let Some(labels) = &data.labels else { bail!("--background-filter: the data has no {label} column") };
+        let Some(class) = data.class_names.iter().position(|c| c == value) else {
+            bail!("--background-filter: {value} is not a class of the model (classes: {})", data.class_names.join(", "))
+        };
+        return Ok((0..labels.len()).filter(|&r| labels[r] == class).collect());
+    }
+    let values = data
+        .extra_column(column)
+        .or_else(|| data.id_column(column))
+        .with_context(|| format!("--background-filter: no column {column} in {}", data.path.display()))?;
+    Ok(values.iter().enumerate().filter(|(_, v)| v.as_str() == value).map(|(r, _)| r).collect())
+}
+
+/// Reads a `--weight-column` as non-negative numbers.
+pub fn weights(data: &Dataset, column: &str, rows: &[usize]) -> Result<Vec<f64>> {
+    let values = data
+        .extra_column(column)
+        .with_context(|| format!("--weight-column: no column {column} in {}", data.path.display()))?;
+    rows.iter()
+        .map(|&r| match values[r].trim().parse::<f64>() {
+            Ok(w) if w.is_finite() && w >= 0.0 => Ok(w),
+            _ => bail!("{}: row {r}, column {column}: weight '{}' is not a number ≥ 0", data.path.display(), values[r]),
+        })
+        .collect()
+}
+
+/// The IG baseline the flags ask for.
+#[allow(clippy::too_many_arguments)]
+pub fn baseline(
+    kind: &str,
+    model: &Model,
+    inputs: &Inputs,
+    filter: Option<&str>,
+    weight_column: Option<&str>,
+    count: usize,
+    seed: u64,
+    file: Option<&Path>,
+) -> Result<Baseline> {
+    let reference = |inputs: &Inputs| -> Result<(Tensor<f64>, Vec<usize>)> {
+        let label = &model.report.config.label;
+        let (column, value) = match filter {
+            Some(f) => f.split_once('=').with_context(|| format!("--background-filter '{f}' must look like COL=VALUE"))?,
+            None => (label.as_str(), model.class_names[0].as_str()),
+        };
+        let rows = matching_rows(&inputs.data, column, value, label)?;
+        if rows.is_empty() {
+            bail!("--background-filter {column}={value}: no row of {} matches", inputs.data.path.display());
+        }
+        Ok((inputs.x.select(ndarray::Axis(0), &rows), rows))
+    };
+    Ok(match kind {
+        "zero" => Baseline::Zero,
+        "mean" => Baseline::Mean(model.scaler.mean.clone()),
+        "background" => Baseline::Background { reference: reference(inputs)?.0, count, seed },
+        "weighted" => {
+            let column = weight_column.context("--baseline weighted needs --weight-column COL")?;
+            let (reference, rows) = reference(inputs)?;
+            Baseline::Weighted { weights: weights(&inputs.data, column, &rows)?, reference, count, seed }
+        }
+        "file" => {
+            let path = file.context("--baseline file needs --baseline-file FILE")?;
+            let b = load(model, path, &[], &[])?;
+            Baseline::Rows(b.x)
+        }
+        other => bail!("--baseline '{other}' must be one of zero, mean, background, weighted, file"),
+    })
+}

@@ -1,0 +1,93 @@
+//! The per-row results and how they are shown: the text report in the
+//! seed's layout (ids, predicted class with both probabilities, then Rank,
+//! Feature Name, Feature Value, Attribution Score, Absolute Attribution,
+//! Impact Direction, and the convergence delta), the group and global
+//! tables.
+
+use std::fmt::Write;
+
+/// One explained row.
+pub struct RowResult {
+    /// Row number in the file (from 0).
+    pub index: usize,
+    /// Id column values.
+    pub ids: Vec<(String, String)>,
+    /// Class probabilities.
+    pub probabilities: Vec<f64>,
+    /// Predicted class (binary: at the validation-tuned threshold).
+    pub predicted_class: usize,
+    /// `F(x)`.
+    pub output: f64,
+    /// Mean `F` over the baselines.
+    pub baseline_output: f64,
+    /// Convergence delta.
+    pub delta: f64,
+    /// Relative delta.
+    pub relative_delta: f64,
+    /// Steps used.
+    pub steps: usize,
+    /// Tolerance met (always true without `--tolerance`).
+    pub converged: bool,
+    /// Input values, flattened (`T·F` in sequence mode).
+    pub values: Vec<f64>,
+    /// Whether each value was missing and imputed with the training mean.
+    pub missing: Vec<bool>,
+    /// Attributions, flattened like `values`.
+    pub attributions: Vec<f64>,
+    /// `(group, Σ attributions of its features)`.
+    pub groups: Vec<(String, f64)>,
+}
+
+/// Indices of the `top` largest |values|, largest first (ties: lower index).
+pub fn top_indices(values: &[f64], top: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..values.len()).collect();
+    idx.sort_by(|&a, &b| values[b].abs().total_cmp(&values[a].abs()).then(a.cmp(&b)));
+    idx.truncate(top);
+    idx
+}
+
+/// The seed-style report of one row.
+pub fn row_text(r: &RowResult, names: &[String], classes: &[String], target: usize, what: &str, top: usize) -> String {
+    let mut s = String::new();
+    let ids: Vec<String> = r.ids.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let _ = writeln!(s, "Row {}{}{}", r.index, if ids.is_empty() { "" } else { "  " }, ids.join("  "));
+    let probs: Vec<String> = r.probabilities.iter().zip(classes).map(|(p, c)| format!("P({c}) = {p:.4}")).collect();
+    let _ = writeln!(s, "Predicted class: {} ({})", classes[r.predicted_class], probs.join(", "));
+    let _ = writeln!(s, "Explaining {what} of class {}: F(x) = {:.6}, baseline F = {:.6}", classes[target], r.output, r.baseline_output);
+    let width = names.iter().map(String::len).max().unwrap_or(12).max(12);
+    let _ = writeln!(
+        s,
+        "{:>4}  {:<width$}  {:>14}  {:>17}  {:>20}  Impact Direction",
+        "Rank", "Feature Name", "Feature Value", "Attribution Score", "Absolute Attribution"
+    );
+    for (rank, i) in top_indices(&r.attributions, top).into_iter().enumerate() {
+        let a = r.attributions[i];
+        let direction = if a > 0.0 {
+            format!("promotes {}", classes[target])
+        } else if a < 0.0 {
+            format!("reduces {}", classes[target])
+        } else {
+            "none".to_string()
+        };
+        let value = if r.missing[i] { format!("{:.4}*", r.values[i]) } else { format!("{:.4}", r.values[i]) };
+        let _ = writeln!(s, "{:>4}  {:<width$}  {value:>14}  {a:>17.6}  {:>20.6}  {direction}", rank + 1, names[i], a.abs());
+    }
+    if r.missing.iter().any(|&m| m) {
+        let _ = writeln!(s, "(* missing in the data: the training mean was used)");
+    }
+    let conv = if r.converged { String::new() } else { " — did NOT reach the tolerance".to_string() };
+    let _ = writeln!(s, "Convergence delta: {:.3e} (relative {:.3e}, {} steps){conv}", r.delta, r.relative_delta, r.steps);
+    s
+}
+
+/// A ranked table of `(name, value)` rows.
+pub fn ranked_table(title: &str, header: &str, rows: &[(String, f64)], top: usize) -> String {
+    let mut s = format!("{title}\n");
+    let values: Vec<f64> = rows.iter().map(|r| r.1).collect();
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(10).max(10);
+    let _ = writeln!(s, "{:>4}  {:<width$}  {header:>17}", "Rank", "Name");
+    for (rank, i) in top_indices(&values, top).into_iter().enumerate() {
+        let _ = writeln!(s, "{:>4}  {:<width$}  {:>17.6}", rank + 1, rows[i].0, rows[i].1);
+    }
+    s
+}

@@ -1,0 +1,239 @@
+//! `train`: fits a Group Lasso Transformer on a CSV table (SPEC §3, §6),
+//! writes the model file and, with `--report`, the training report.
+//!
+//! ```text
+//! train --data data.csv --label Tc_target --groups models/railway-groups.toml \
+//!       --id Tc_BaseCode,Tc_SectionBreakStartKM,Tc_date --lambda auto --out model.glt --report report.json
+//! ```
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use glassbox::cli::{fail, parse_args, progress_bar, set_threads, write_atomic};
+use glassbox_glt::data::{load_csv, FeatureGroups, LoadOptions};
+use glassbox_glt::lambda_path::PathOptions;
+use glassbox_glt::metrics::Metrics;
+use glassbox_glt::training::{train, LambdaChoice, Progress, SequenceSpec, TrainSpec};
+
+/// Train a Group Lasso Transformer on a CSV table.
+#[derive(Parser, Debug)]
+#[command(version, about, long_about = None)]
+struct Args {
+    /// CSV file with a header row.
+    #[arg(long)]
+    data: PathBuf,
+    /// Label column (class per row).
+    #[arg(long)]
+    label: String,
+    /// Feature columns, by name or glob (default: every other column).
+    #[arg(long, value_delimiter = ',')]
+    features: Vec<String>,
+    /// Columns (names or globs) to leave out of the features.
+    #[arg(long, value_delimiter = ',')]
+    exclude: Vec<String>,
+    /// Id columns carried into reports (never features).
+    #[arg(long, value_delimiter = ',')]
+    id: Vec<String>,
+    /// Groups file (TOML `[groups]`); default: one group per feature.
+    #[arg(long)]
+    groups: Option<PathBuf>,
+    /// Group-lasso strength: `auto` (λ path) or a number ≥ 0.
+    #[arg(long, default_value = "auto")]
+    lambda: String,
+    /// Sequence mode: the entity column (e.g. the track section).
+    #[arg(long, requires_all = ["order_by", "window"])]
+    sequence_by: Option<String>,
+    /// Sequence mode: the column records are ordered by (dates or numbers).
+    #[arg(long, requires = "sequence_by")]
+    order_by: Option<String>,
+    /// Sequence mode: records per window (T).
+    #[arg(long, requires = "sequence_by")]
+    window: Option<usize>,
+    /// Keep all rows of one value of this column in one split.
+    #[arg(long)]
+    split_by: Option<String>,
+    /// Maximum epochs of the dense fit.
+    #[arg(long, default_value_t = 200)]
+    epochs: usize,
+    /// Seed of initialisation, splits, shuffling and dropout.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Where to write the model file.
+    #[arg(long)]
+    out: PathBuf,
+    /// Where to write the training report (JSON).
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Token width d.
+    #[arg(long, default_value_t = 64)]
+    d_model: usize,
+    /// Attention heads.
+    #[arg(long, default_value_t = 4)]
+    heads: usize,
+    /// Encoder blocks.
+    #[arg(long, default_value_t = 3)]
+    blocks: usize,
+    /// FFN hidden width.
+    #[arg(long, default_value_t = 128)]
+    d_ff: usize,
+    /// Mini-batch size.
+    #[arg(long, default_value_t = 256)]
+    batch_size: usize,
+    /// AdamW learning rate.
+    #[arg(long, default_value_t = 1e-3)]
+    lr: f64,
+    /// Early-stopping patience (epochs).
+    #[arg(long, default_value_t = 15)]
+    patience: usize,
+    /// Points of the λ path after the dense fit.
+    #[arg(long, default_value_t = 8)]
+    path_points: usize,
+    /// Maximum epochs per λ-path point.
+    #[arg(long, default_value_t = 50)]
+    path_epochs: usize,
+    /// Do not weight classes by inverse frequency.
+    #[arg(long)]
+    unbalanced: bool,
+    /// No progress bars.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn lambda_choice(a: &Args) -> Result<LambdaChoice> {
+    if a.lambda == "auto" {
+        if a.path_points == 0 {
+            bail!("--path-points must be at least 1");
+        }
+        return Ok(LambdaChoice::Auto(PathOptions { points: a.path_points, min_ratio: 0.01, epochs_per_point: a.path_epochs }));
+    }
+    match a.lambda.parse::<f64>() {
+        Ok(l) if l.is_finite() && l >= 0.0 => Ok(LambdaChoice::Fixed(l)),
+        _ => bail!("--lambda '{}' must be 'auto' or a number ≥ 0", a.lambda),
+    }
+}
+
+fn run(a: Args) -> Result<()> {
+    set_threads(a.threads).map_err(anyhow::Error::msg)?;
+    for (flag, v) in [("--epochs", a.epochs), ("--batch-size", a.batch_size), ("--d-model", a.d_model), ("--heads", a.heads), ("--blocks", a.blocks), ("--d-ff", a.d_ff)] {
+        if v == 0 {
+            bail!("{flag} must be at least 1");
+        }
+    }
+    if !(a.lr > 0.0 && a.lr.is_finite()) {
+        bail!("--lr must be a positive number");
+    }
+    let lambda = lambda_choice(&a)?;
+    let sequence = match (&a.sequence_by, &a.order_by, a.window) {
+        (Some(by), Some(order_by), Some(window)) => Some(SequenceSpec { by: by.clone(), order_by: order_by.clone(), window }),
+        _ => None,
+    };
+    let mut extra: Vec<String> = a.split_by.iter().cloned().collect();
+    if let Some(s) = &sequence {
+        extra.extend([s.by.clone(), s.order_by.clone()]);
+    }
+    extra.sort();
+    extra.dedup();
+    let opts = LoadOptions {
+        label: Some(a.label.clone()),
+        features: a.features.clone(),
+        exclude: a.exclude.clone(),
+        ids: a.id.clone(),
+        extra,
+        ..LoadOptions::default()
+    };
+    let data = load_csv(&a.data, &opts)?;
+    for w in &data.warnings {
+        eprintln!("warning: {w}");
+    }
+    let groups = match &a.groups {
+        Some(path) => {
+            let (groups, warnings) = FeatureGroups::load(path, &data.feature_names)?;
+            warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+            groups
+        }
+        None => FeatureGroups::singletons(&data.feature_names),
+    };
+    let missing: usize = data.missing.iter().sum();
+    if !a.quiet {
+        eprintln!(
+            "{}: {} rows, {} features in {} groups, classes {:?}, {missing} missing cells",
+            a.data.display(),
+            data.rows(),
+            data.n_features(),
+            groups.len(),
+            data.class_names
+        );
+    }
+    let mut spec = TrainSpec::new(&a.label);
+    spec.model.d_model = a.d_model;
+    spec.model.n_heads = a.heads;
+    spec.model.n_blocks = a.blocks;
+    spec.model.d_ff = a.d_ff;
+    spec.fit.epochs = a.epochs;
+    spec.fit.batch_size = a.batch_size;
+    spec.fit.lr = a.lr;
+    spec.fit.patience = a.patience;
+    spec.fit.seed = a.seed;
+    spec.lambda = lambda;
+    spec.balanced = !a.unbalanced;
+    spec.split_by = a.split_by.clone();
+    spec.sequence = sequence;
+
+    let bar = progress_bar(a.epochs as u64, a.quiet, "{msg:>12} [{bar:30}] epoch {pos}/{len} {elapsed_precise}");
+    let quiet = a.quiet;
+    let model = train(&data, groups, &spec, &mut |p| match p {
+        Progress::Epoch { phase, epoch, epochs, val_loss, .. } => {
+            bar.set_length(epochs as u64);
+            bar.set_position(epoch as u64 + 1);
+            bar.set_message(format!("{phase} {val_loss:.4}"));
+        }
+        Progress::Path(point) => {
+            if !quiet {
+                bar.suspend(|| {
+                    eprintln!(
+                        "λ = {:<10.4} groups kept {:>3}  val ROC-AUC {}  val loss {:.4}",
+                        point.lambda,
+                        point.selected_groups.len(),
+                        point.val_roc_auc.map_or("n/a".into(), |v| format!("{v:.4}")),
+                        point.val_loss
+                    )
+                });
+            }
+        }
+    })?;
+    bar.finish_and_clear();
+    model.save(&a.out)?;
+    if let Some(path) = &a.report {
+        let json = serde_json::to_vec_pretty(&model.report).context("encoding the report")?;
+        write_atomic(path, &json)?;
+    }
+    let r = &model.report;
+    match &r.metrics {
+        Metrics::Binary(m) => println!(
+            "held-out: ROC-AUC {}  PR-AUC {}  F1 {:.4}  accuracy {:.4}  (threshold {:.4})",
+            m.roc_auc.map_or("n/a".into(), |v| format!("{v:.4}")),
+            m.pr_auc.map_or("n/a".into(), |v| format!("{v:.4}")),
+            m.f1,
+            m.accuracy,
+            m.threshold
+        ),
+        Metrics::Multiclass(m) => println!("held-out: accuracy {:.4}  macro-F1 {:.4}", m.accuracy, m.macro_f1),
+    }
+    println!("λ = {}: {} features kept, {} dropped", r.lambda, r.selected_features.len(), r.dropped_features.len());
+    if !r.dropped_features.is_empty() {
+        println!("dropped: {}", r.dropped_features.join(", "));
+    }
+    println!("model written to {}", a.out.display());
+    Ok(())
+}
+
+fn main() {
+    let args: Args = parse_args();
+    if let Err(e) = run(args) {
+        fail(format!("{e:#}"));
+    }
+}
