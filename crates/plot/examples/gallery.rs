@@ -38,5 +38,42 @@ fn main() -> Result<(), glassbox_plot::PlotError> {
             &values,
         )?;
     }
+    more(&dir)
+}
+
+fn more(dir: &std::path::Path) -> Result<(), glassbox_plot::PlotError> {
+    use glassbox_plot::{bar_panels, lines, Series};
+    let ks = [1.0, 2.0, 3.0, 5.0, 8.0, 10.0, 15.0, 20.0];
+    let curve = |a: f64, b: f64| ks.iter().map(|&k| (k, a - b / (k + 1.0))).collect::<Vec<_>>();
+    let series = vec![
+        Series::new("zero baseline", curve(0.86, 0.30)),
+        Series::new("mean baseline", curve(0.88, 0.35)),
+        Series::new("background (K = 50)", curve(0.90, 0.38)),
+        Series::new("weighted background", curve(0.91, 0.42)),
+    ];
+    let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let panels = vec![
+        (
+            "zero".to_string(),
+            names(&["axle_load", "speed", "curvature", "humidity", "rail_temperature_max_24h"]),
+            vec![0.5, -0.31, 0.2, -0.1, 0.05],
+        ),
+        (
+            "mean".to_string(),
+            names(&["speed", "axle_load", "wheel_flat_index", "curvature", "sleeper_age_years"]),
+            vec![-0.42, 0.28, 0.21, 0.12, -0.06],
+        ),
+        ("background".to_string(), names(&["axle_load", "speed", "track_gauge_deviation_mm"]), vec![0.33, -0.25, 0.11]),
+    ];
+    for ext in ["png", "svg"] {
+        lines(
+            &dir.join(format!("lines.{ext}")),
+            "Accuracy with only the top k features",
+            "k (features kept)",
+            "accuracy",
+            &series,
+        )?;
+        bar_panels(&dir.join(format!("panels.{ext}")), "Top features per baseline (row 17)", &panels)?;
+    }
     Ok(())
 }

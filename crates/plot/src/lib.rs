@@ -16,10 +16,14 @@
 mod bars;
 mod error;
 mod font;
+mod lines;
 mod output;
+mod panels;
 mod raster;
 mod style;
 mod validate;
 
 pub use bars::signed_bars;
 pub use error::PlotError;
+pub use lines::{lines, Series};
+pub use panels::bar_panels;

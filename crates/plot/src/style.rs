@@ -11,6 +11,18 @@ pub(crate) const NEGATIVE: RGBColor = RGBColor(0x1f, 0x77, 0xb4);
 pub(crate) const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
 /// Light grid lines.
 pub(crate) const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
+/// Line-series colours (a colour-blind-aware categorical palette), reused cyclically.
+pub(crate) const PALETTE: [RGBColor; 8] = [
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0xff, 0x7f, 0x0e),
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0xd6, 0x27, 0x28),
+    RGBColor(0x94, 0x67, 0xbd),
+    RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x7f, 0x7f, 0x7f),
+];
+
 /// Chart title size in pixels.
 pub(crate) const TITLE_SIZE: f64 = 22.0;
 /// Panel title size in pixels.

@@ -21,3 +21,12 @@ pub(crate) fn finite(what: &str, values: impl IntoIterator<Item = f64>) -> Resul
         None => Ok(()),
     }
 }
+
+/// A non-empty collection, or an [`PlotError::Empty`] naming it.
+pub(crate) fn non_empty<T>(what: &str, items: &[T]) -> Result<(), PlotError> {
+    if items.is_empty() {
+        Err(PlotError::Empty(what.to_string()))
+    } else {
+        Ok(())
+    }
+}
