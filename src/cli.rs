@@ -17,7 +17,12 @@ pub fn parse_args<C: Parser>() -> C {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 e.exit();
             }
             let text = e.render().to_string();
@@ -76,13 +81,8 @@ pub fn set_threads(threads: Option<usize>) -> Result<(), String> {
 }
 
 fn rayon_pool(n: usize) -> Result<(), String> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(n)
-        .build_global()
-        .map_err(|e| format!("--threads {n}: {e}"))
+    rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| format!("--threads {n}: {e}"))
 }
-
-
 
 /// The folder of the shipped demo models: `./models` if it exists, else
 /// the repository's `models/` (found from this crate's source location).

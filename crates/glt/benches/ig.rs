@@ -82,7 +82,24 @@ fn rows(n: usize) -> Tensor<f64> {
 }
 
 fn sgemm(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    unsafe { matrixmultiply::sgemm(m, k, n, 1.0, a.as_ptr(), k as isize, 1, b.as_ptr(), n as isize, 1, 0.0, c.as_mut_ptr(), n as isize, 1) }
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            k as isize,
+            1,
+            b.as_ptr(),
+            n as isize,
+            1,
+            0.0,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
+        )
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -95,7 +112,8 @@ fn bench(c: &mut Criterion) {
     let (linear, attention) = (s * (8 * d * d + 4 * d * dff), 4 * s * s * d);
     let per_point = gc.n_blocks as f64 * (2.0 * linear as f64 + 3.0 * attention as f64);
     // Points per chunk as integrate.rs sizes them (per thread).
-    let chunk_points = |threads: usize| ((cfg.memory_budget / threads) / (f.bytes_per_row() * cfg.steps)).max(1) * cfg.steps;
+    let chunk_points =
+        |threads: usize| ((cfg.memory_budget / threads) / (f.bytes_per_row() * cfg.steps)).max(1) * cfg.steps;
     eprintln!(
         "IG FLOP per point {:.3} M (per block: linear {} ×2, attention {} ×3); points per chunk: {} (1 thread), {} (2 threads)",
         per_point / 1e6,

@@ -32,7 +32,18 @@ fn main() {
     };
     let x: Tensor<f64> = Tensor::from_shape_fn(IxDyn(&[rows, 30]), |_| rng.random_range(-2.0..2.0));
     let t = std::time::Instant::now();
-    let e = explain(&model.explainable(), &x, &Baseline::Mean(model.scaler.mean.clone()), &IgConfig { memory_budget: budget_mib << 20, ..IgConfig::default() }).expect("explain");
+    let e = explain(
+        &model.explainable(),
+        &x,
+        &Baseline::Mean(model.scaler.mean.clone()),
+        &IgConfig { memory_budget: budget_mib << 20, ..IgConfig::default() },
+    )
+    .expect("explain");
     let worst = e.relative_delta.iter().copied().fold(0.0, f64::max);
-    println!("{rows} rows in {:.1} s ({:.1} rows/s), {} chunks, worst relative delta {worst:.2e}", t.elapsed().as_secs_f64(), rows as f64 / t.elapsed().as_secs_f64(), e.chunks);
+    println!(
+        "{rows} rows in {:.1} s ({:.1} rows/s), {} chunks, worst relative delta {worst:.2e}",
+        t.elapsed().as_secs_f64(),
+        rows as f64 / t.elapsed().as_secs_f64(),
+        e.chunks
+    );
 }

@@ -41,10 +41,13 @@ pub struct TrainingConfig {
     /// Label column.
     pub label: String,
     /// Id columns (carried into explanations by default).
+    #[serde(default)]
     pub ids: Vec<String>,
-    /// Sequence mode: the entity and order columns.
+    /// Sequence mode: the entity column.
+    #[serde(default)]
     pub sequence_by: Option<String>,
     /// Sequence mode: the order column.
+    #[serde(default)]
     pub order_by: Option<String>,
 }
 

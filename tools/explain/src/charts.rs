@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::report::{top_indices, RowResult};
+use crate::report::{fmt_value, top_indices, RowResult};
 
 /// Bars in a chart.
 pub const TOP: usize = 15;
@@ -23,12 +23,13 @@ fn bars(path: &Path, title: &str, x_label: &str, names: &[String], values: &[f64
     let idx = top_indices(values, TOP);
     let labels: Vec<String> = idx.iter().map(|&i| names[i].clone()).collect();
     let vals: Vec<f64> = idx.iter().map(|&i| values[i]).collect();
-    glassbox_plot::signed_bars(path, title, x_label, &labels, &vals).with_context(|| format!("--plot {}", path.display()))
+    glassbox_plot::signed_bars(path, title, x_label, &labels, &vals)
+        .with_context(|| format!("--plot {}", path.display()))
 }
 
 /// One row's chart: the top 15 attributions, labelled `feature = value`.
 pub fn row_chart(path: &Path, r: &RowResult, names: &[String], what: &str) -> Result<()> {
-    let labels: Vec<String> = names.iter().zip(&r.values).map(|(n, v)| format!("{n} = {v:.3}")).collect();
+    let labels: Vec<String> = names.iter().zip(&r.values).map(|(n, v)| format!("{n} = {}", fmt_value(*v))).collect();
     let title = format!("Row {}: attributions to {what}", r.index);
     bars(path, &title, "Integrated Gradients attribution", &labels, &r.attributions)
 }

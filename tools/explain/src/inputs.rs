@@ -48,7 +48,8 @@ pub fn load(model: &Model, path: &Path, ids: &[String], extra: &[String]) -> Res
     let (mut x, missing_raw) = match (&cfg.sequence_by, &cfg.order_by) {
         (Some(by), Some(order)) => {
             let seq_len = model.glt.row_shape()[0];
-            let (keys, order_col) = (data.extra_column(by).unwrap_or_default(), data.extra_column(order).unwrap_or_default());
+            let (keys, order_col) =
+                (data.extra_column(by).unwrap_or_default(), data.extra_column(order).unwrap_or_default());
             let w = sequence_windows(data.x.view(), keys, order_col, seq_len, &model.scaler.mean)?.into_dyn();
             let m = w.iter().map(|v| v.is_nan()).collect();
             (w, m)
@@ -104,7 +105,9 @@ pub fn baseline(
     let reference = |inputs: &Inputs| -> Result<(Tensor<f64>, Vec<usize>)> {
         let label = &model.report.config.label;
         let (column, value) = match filter {
-            Some(f) => f.split_once('=').with_context(|| format!("--background-filter '{f}' must look like COL=VALUE"))?,
+            Some(f) => {
+                f.split_once('=').with_context(|| format!("--background-filter '{f}' must look like COL=VALUE"))?
+            }
             None => (label.as_str(), model.class_names[0].as_str()),
         };
         let rows = matching_rows(&inputs.data, column, value, label)?;

@@ -121,7 +121,10 @@ fn feature_labels(model: &Model) -> Vec<String> {
         InputMode::Sequence { seq_len } => (0..seq_len)
             .flat_map(|t| {
                 let lag = seq_len - 1 - t;
-                model.feature_names.iter().map(move |f| if lag == 0 { format!("{f}@t") } else { format!("{f}@t-{lag}") })
+                model
+                    .feature_names
+                    .iter()
+                    .map(move |f| if lag == 0 { format!("{f}@t") } else { format!("{f}@t-{lag}") })
             })
             .collect(),
     }
@@ -244,7 +247,15 @@ fn run(a: Args) -> Result<()> {
     for r in results.iter().take(PRINTED_ROWS) {
         println!("{}", report::row_text(r, &labels, &model.class_names, target, output.name(), a.top));
         if a.groups {
-            println!("{}", report::ranked_table(&format!("Row {}: attribution per group", r.index), "Attribution", &r.groups, a.top));
+            println!(
+                "{}",
+                report::ranked_table(
+                    &format!("Row {}: attribution per group", r.index),
+                    "Attribution",
+                    &r.groups,
+                    a.top
+                )
+            );
         }
     }
     if results.len() > PRINTED_ROWS {
@@ -260,17 +271,39 @@ fn run(a: Args) -> Result<()> {
         let predicted: Vec<usize> = results.iter().map(|r| r.predicted_class).collect();
         let g = global(&all, &predicted, model.class_names.len())?;
         global_rows = labels.iter().cloned().zip(g.mean_abs.iter().copied()).collect();
-        println!("{}", report::ranked_table(&format!("Global importance over {} rows: mean |IG|", results.len()), "Mean |IG|", &global_rows, a.top));
+        println!(
+            "{}",
+            report::ranked_table(
+                &format!("Global importance over {} rows: mean |IG|", results.len()),
+                "Mean |IG|",
+                &global_rows,
+                a.top
+            )
+        );
         let per_g = per_group(&per_feature(&all)?, &model.groups.members)?;
-        group_rows = model.groups.names.iter().cloned().zip(per_g.mapv(f64::abs).mean_axis(Axis(0)).unwrap().iter().copied()).collect();
+        group_rows = model
+            .groups
+            .names
+            .iter()
+            .cloned()
+            .zip(per_g.mapv(f64::abs).mean_axis(Axis(0)).unwrap().iter().copied())
+            .collect();
         if a.groups {
-            println!("{}", report::ranked_table("Global importance per group: mean |IG|", "Mean |IG|", &group_rows, a.top));
+            println!(
+                "{}",
+                report::ranked_table("Global importance per group: mean |IG|", "Mean |IG|", &group_rows, a.top)
+            );
         }
         let by_class: serde_json::Map<String, serde_json::Value> = model
             .class_names
             .iter()
             .zip(&g.mean_by_class)
-            .map(|(c, v)| (c.clone(), json!(labels.iter().cloned().zip(v.iter().copied()).collect::<std::collections::BTreeMap<_, _>>())))
+            .map(|(c, v)| {
+                (
+                    c.clone(),
+                    json!(labels.iter().cloned().zip(v.iter().copied()).collect::<std::collections::BTreeMap<_, _>>()),
+                )
+            })
             .collect();
         global_json = Some(json!({
             "rows": results.len(),
@@ -285,7 +318,10 @@ fn run(a: Args) -> Result<()> {
         let mut worst = 0.0f64;
         for (i, r) in results.iter().enumerate().take(10) {
             let e = verify_gradients(&f, &x.index_axis(Axis(0), i).to_owned(), target, output)?;
-            println!("gradient check, row {}: max relative error {e:.2e} (autodiff vs central differences, f64)", r.index);
+            println!(
+                "gradient check, row {}: max relative error {e:.2e} (autodiff vs central differences, f64)",
+                r.index
+            );
             worst = worst.max(e);
         }
         if worst > 1e-4 {
@@ -295,17 +331,33 @@ fn run(a: Args) -> Result<()> {
 
     if let Some(path) = &a.plot {
         for r in &results {
-            let p = if results.len() == 1 { path.clone() } else { charts::with_suffix(path, &format!("row{}", r.index)) };
+            let p =
+                if results.len() == 1 { path.clone() } else { charts::with_suffix(path, &format!("row{}", r.index)) };
             charts::row_chart(&p, r, &labels, &what)?;
         }
         if a.global && !global_rows.is_empty() {
-            charts::named_chart(&charts::with_suffix(path, "global"), "Global importance (mean |IG|)", "mean |IG|", &global_rows)?;
+            charts::named_chart(
+                &charts::with_suffix(path, "global"),
+                "Global importance (mean |IG|)",
+                "mean |IG|",
+                &global_rows,
+            )?;
         }
         if a.groups {
             if a.global && !group_rows.is_empty() {
-                charts::named_chart(&charts::with_suffix(path, "groups"), "Group importance (mean |IG|)", "mean |IG|", &group_rows)?;
+                charts::named_chart(
+                    &charts::with_suffix(path, "groups"),
+                    "Group importance (mean |IG|)",
+                    "mean |IG|",
+                    &group_rows,
+                )?;
             } else if let Some(r) = results.first() {
-                charts::named_chart(&charts::with_suffix(path, "groups"), &format!("Row {}: attribution per group", r.index), "attribution", &r.groups)?;
+                charts::named_chart(
+                    &charts::with_suffix(path, "groups"),
+                    &format!("Row {}: attribution per group", r.index),
+                    "attribution",
+                    &r.groups,
+                )?;
             }
         }
     }

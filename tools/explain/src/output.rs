@@ -105,7 +105,8 @@ pub fn write(path: &Path, info: &RunInfo<'_>, rows: &[RowResult], names: &[Strin
 
 fn csv_bytes(rows: &[RowResult], names: &[String]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let id_names: Vec<String> = rows.first().map(|r| r.ids.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
+    let id_names: Vec<String> =
+        rows.first().map(|r| r.ids.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
     let mut header: Vec<String> = vec!["index".into()];
     header.extend(id_names.iter().cloned());
     header.extend(["predicted_class", "output", "baseline_output", "delta", "relative_delta"].map(String::from));
@@ -114,7 +115,13 @@ fn csv_bytes(rows: &[RowResult], names: &[String]) -> Result<Vec<u8>> {
     for r in rows {
         let mut rec = vec![r.index.to_string()];
         rec.extend(r.ids.iter().map(|(_, v)| v.clone()));
-        rec.extend([r.predicted_class.to_string(), r.output.to_string(), r.baseline_output.to_string(), r.delta.to_string(), r.relative_delta.to_string()]);
+        rec.extend([
+            r.predicted_class.to_string(),
+            r.output.to_string(),
+            r.baseline_output.to_string(),
+            r.delta.to_string(),
+            r.relative_delta.to_string(),
+        ]);
         rec.extend(r.attributions.iter().map(|a| a.to_string()));
         w.write_record(&rec)?;
     }

@@ -38,6 +38,18 @@ pub struct RowResult {
     pub groups: Vec<(String, f64)>,
 }
 
+/// A feature value with 4 significant digits: plain for ordinary
+/// magnitudes, scientific for tiny or huge ones (curvatures of 1e-4 must
+/// not print as 0).
+pub fn fmt_value(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && !(1e-2..1e6).contains(&a) {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
 /// Indices of the `top` largest |values|, largest first (ties: lower index).
 pub fn top_indices(values: &[f64], top: usize) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..values.len()).collect();
@@ -53,7 +65,11 @@ pub fn row_text(r: &RowResult, names: &[String], classes: &[String], target: usi
     let _ = writeln!(s, "Row {}{}{}", r.index, if ids.is_empty() { "" } else { "  " }, ids.join("  "));
     let probs: Vec<String> = r.probabilities.iter().zip(classes).map(|(p, c)| format!("P({c}) = {p:.4}")).collect();
     let _ = writeln!(s, "Predicted class: {} ({})", classes[r.predicted_class], probs.join(", "));
-    let _ = writeln!(s, "Explaining {what} of class {}: F(x) = {:.6}, baseline F = {:.6}", classes[target], r.output, r.baseline_output);
+    let _ = writeln!(
+        s,
+        "Explaining {what} of class {}: F(x) = {:.6}, baseline F = {:.6}",
+        classes[target], r.output, r.baseline_output
+    );
     let width = names.iter().map(String::len).max().unwrap_or(12).max(12);
     let _ = writeln!(
         s,
@@ -69,14 +85,21 @@ pub fn row_text(r: &RowResult, names: &[String], classes: &[String], target: usi
         } else {
             "none".to_string()
         };
-        let value = if r.missing[i] { format!("{:.4}*", r.values[i]) } else { format!("{:.4}", r.values[i]) };
-        let _ = writeln!(s, "{:>4}  {:<width$}  {value:>14}  {a:>17.6}  {:>20.6}  {direction}", rank + 1, names[i], a.abs());
+        let value = if r.missing[i] { format!("{}*", fmt_value(r.values[i])) } else { fmt_value(r.values[i]) };
+        let _ = writeln!(
+            s,
+            "{:>4}  {:<width$}  {value:>14}  {a:>17.6}  {:>20.6}  {direction}",
+            rank + 1,
+            names[i],
+            a.abs()
+        );
     }
     if r.missing.iter().any(|&m| m) {
         let _ = writeln!(s, "(* missing in the data: the training mean was used)");
     }
     let conv = if r.converged { String::new() } else { " — did NOT reach the tolerance".to_string() };
-    let _ = writeln!(s, "Convergence delta: {:.3e} (relative {:.3e}, {} steps){conv}", r.delta, r.relative_delta, r.steps);
+    let _ =
+        writeln!(s, "Convergence delta: {:.3e} (relative {:.3e}, {} steps){conv}", r.delta, r.relative_delta, r.steps);
     s
 }
 

@@ -21,7 +21,10 @@ pub fn parse_rows(spec: &str, rows: usize) -> Result<Vec<usize>> {
             bail!("--rows: range {part} runs backwards");
         }
         if b >= rows {
-            bail!("--rows: row {b} is past the end (the file has {rows} rows, numbered 0 to {})", rows.saturating_sub(1));
+            bail!(
+                "--rows: row {b} is past the end (the file has {rows} rows, numbered 0 to {})",
+                rows.saturating_sub(1)
+            );
         }
         out.extend(a..=b);
     }

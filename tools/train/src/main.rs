@@ -108,7 +108,11 @@ fn lambda_choice(a: &Args) -> Result<LambdaChoice> {
         if a.path_points == 0 {
             bail!("--path-points must be at least 1");
         }
-        return Ok(LambdaChoice::Auto(PathOptions { points: a.path_points, min_ratio: 0.01, epochs_per_point: a.path_epochs }));
+        return Ok(LambdaChoice::Auto(PathOptions {
+            points: a.path_points,
+            min_ratio: 0.01,
+            epochs_per_point: a.path_epochs,
+        }));
     }
     match a.lambda.parse::<f64>() {
         Ok(l) if l.is_finite() && l >= 0.0 => Ok(LambdaChoice::Fixed(l)),
@@ -118,7 +122,14 @@ fn lambda_choice(a: &Args) -> Result<LambdaChoice> {
 
 fn run(a: Args) -> Result<()> {
     set_threads(a.threads).map_err(anyhow::Error::msg)?;
-    for (flag, v) in [("--epochs", a.epochs), ("--batch-size", a.batch_size), ("--d-model", a.d_model), ("--heads", a.heads), ("--blocks", a.blocks), ("--d-ff", a.d_ff)] {
+    for (flag, v) in [
+        ("--epochs", a.epochs),
+        ("--batch-size", a.batch_size),
+        ("--d-model", a.d_model),
+        ("--heads", a.heads),
+        ("--blocks", a.blocks),
+        ("--d-ff", a.d_ff),
+    ] {
         if v == 0 {
             bail!("{flag} must be at least 1");
         }
@@ -128,7 +139,9 @@ fn run(a: Args) -> Result<()> {
     }
     let lambda = lambda_choice(&a)?;
     let sequence = match (&a.sequence_by, &a.order_by, a.window) {
-        (Some(by), Some(order_by), Some(window)) => Some(SequenceSpec { by: by.clone(), order_by: order_by.clone(), window }),
+        (Some(by), Some(order_by), Some(window)) => {
+            Some(SequenceSpec { by: by.clone(), order_by: order_by.clone(), window })
+        }
         _ => None,
     };
     let mut extra: Vec<String> = a.split_by.iter().cloned().collect();
