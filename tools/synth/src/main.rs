@@ -49,10 +49,10 @@ struct Cli {
     #[arg(value_enum)]
     kind: Kind,
     /// Number of data rows (excluding the header), 1 to 100000000
-    #[arg(long, value_name = "N", value_parser = parse_rows)]
+    #[arg(long, value_name = "N", value_parser = parse_rows, allow_negative_numbers = true)]
     rows: usize,
     /// Random seed; the same seed gives byte-identical files
-    #[arg(long, value_name = "S", default_value_t = 42)]
+    #[arg(long, value_name = "S", default_value_t = 42, allow_negative_numbers = true)]
     seed: u64,
     /// Output CSV file
     #[arg(long, value_name = "FILE")]
@@ -66,7 +66,11 @@ struct Cli {
 }
 
 fn parse_rows(s: &str) -> Result<usize, String> {
-    let n: usize = s.trim().parse().map_err(|_| "expected a whole number of rows".to_string())?;
+    let s = s.trim();
+    if s.starts_with('-') && s[1..].bytes().all(|b| b.is_ascii_digit()) && s.len() > 1 {
+        return Err("must be at least 1".to_string());
+    }
+    let n: usize = s.parse().map_err(|_| "expected a whole number of rows".to_string())?;
     match n {
         0 => Err("must be at least 1".to_string()),
         n if n > MAX_ROWS => Err(format!("must be at most {MAX_ROWS}")),
