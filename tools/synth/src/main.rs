@@ -106,7 +106,7 @@ fn run(cli: &Cli) -> Result<String> {
     let mut out = AtomicFile::create(&cli.out, "--out")?;
     let mut truth_file = cli.truth.as_deref().map(|t| AtomicFile::create(t, "--truth")).transpose()?;
     let bar = progress::rows_bar(cli.rows as u64, cli.quiet);
-    bar.set_message(format!("synth {:?}", cli.kind).to_lowercase());
+    bar.set_message(format!("{:?}", cli.kind).to_lowercase());
     let out_name = cli.out.display().to_string();
     let summary = match cli.kind {
         Kind::Railway => {

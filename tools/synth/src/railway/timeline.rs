@@ -3,11 +3,12 @@
 //! **Condition.** Section `j` has a condition index that degrades linearly
 //! with time (years since the first recording, `y`):
 //! `q_j(t) = q0_j + r_j · y`, with `q0_j` an AR(1) sequence along the track
-//! (`q0_j = 0.9 · q0_{j−1} + √(1 − 0.9²) · N(0, 1)`, neighbouring sections
-//! are alike) and `r_j ~ U(0, 0.6)` per year.
+//! (`q0_j = 0.5 · q0_{j−1} + √(1 − 0.5²) · N(0, 1)`, neighbouring sections
+//! are alike; `q0 ~ N(0, 1)` for the first section of a line) and
+//! `r_j ~ U(0, 0.6)` per year. Larger q is worse track.
 //!
 //! **Defects.** A defect starts with hazard `λ(t) = λ0 · exp(α · q_j(t))` per
-//! day (the waiting time is drawn as exponential with the rate at the start
+//! day, `λ0 = 1/260`, `α = 0.6` (the waiting time is drawn as exponential with the rate at the start
 //! of the wait), grows for a life `L ~ U(45, 150)` days with severity
 //! `s(t) = ((t − t_start) / L)²`, and breaks the rail at `t_start + L`. The
 //! rail is then repaired (severity back to 0) and the next defect can start.
@@ -15,7 +16,10 @@
 //! already see defects in progress.
 //!
 //! **Label.** A recording on day `t` is positive when a break falls in
-//! `(t, t + 30]`.
+//! `(t, t + 30]`. With runs every ~13 days about 2.3 recordings precede each
+//! break inside the window; λ0 was tuned for ≈ 10 % positive rows (measured:
+//! 10.1 % at N = 20 000 and 10.1 % at N = 200 000 with seed 42; 9.3 %–11.6 %
+//! over seeds 1–10 at N = 20 000).
 
 use crate::sample::Sampler;
 
