@@ -16,7 +16,9 @@
 //!
 //! **Channels** (see [`channels`]): 31 `Wagon_*` columns; the defect shows in
 //! the defect channels, speed drives every acceleration channel, the rest is
-//! noise. Each wagon cell is missing (empty) with probability 1 %; the key,
+//! noise. Speed is `v = 35 + 11 · z_v` km/h with `z_v = √½ · (a_k + e)`:
+//! `a_k ~ N(0, 1)` shared by all sections on run `k` of a line, `e ~ N(0, 1)`
+//! per row, floored at 3 km/h; it is independent of defects and label. Each wagon cell is missing (empty) with probability 1 %; the key,
 //! date and target columns are never missing.
 
 pub mod channels;
