@@ -28,6 +28,16 @@ pub enum PlotError {
         /// The offending value.
         value: f64,
     },
+    /// A value so large that the axis range around it would overflow.
+    #[error("{what} #{index} is {value:e}: charts need magnitudes up to 1e300")]
+    OutOfRange {
+        /// Which input (e.g. `bar value`, `series "mean" point x`).
+        what: String,
+        /// Position of the bad value in its input (from 0).
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
     /// The path's extension is neither `.png` nor `.svg`.
     #[error("cannot write chart {}: unsupported file type (use .png or .svg)", .path.display())]
     UnsupportedFormat {

@@ -27,3 +27,8 @@ pub use bars::signed_bars;
 pub use error::PlotError;
 pub use lines::{lines, Series};
 pub use panels::bar_panels;
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -35,6 +35,9 @@ pub(crate) const TICK_SIZE: f64 = 13.0;
 /// Formats an axis tick so that neighbouring ticks over a range of width
 /// `span` are distinguishable, without float noise (`0.30000000000000004`).
 pub(crate) fn format_tick(v: f64, span: f64) -> String {
+    if v.abs() <= span.abs() * 1e-9 {
+        return "0".to_string();
+    }
     let mag = v.abs().max(span.abs());
     if mag >= 1e6 || (mag > 0.0 && mag < 1e-3) {
         return trim_exp(format!("{v:.2e}"));
@@ -90,6 +93,8 @@ mod tests {
         assert_eq!(format_tick(250.0, 1000.0), "250");
         assert_eq!(format_tick(0.0125, 0.05), "0.0125");
         assert_eq!(format_tick(2e7, 1e8), "2e7");
+        assert_eq!(format_tick(1e-22, 1e-12), "0");
+        assert_eq!(format_tick(-2e-13, 1e-12), "-2e-13");
     }
 
     #[test]

@@ -14,9 +14,16 @@ pub(crate) fn bars(what: &str, labels: &[String], values: &[f64]) -> Result<(), 
     finite(what, values.iter().copied())
 }
 
-/// Every value must be finite; the first that is not is reported.
+/// Largest magnitude accepted: padded axis ranges around it stay finite.
+pub(crate) const MAX_MAGNITUDE: f64 = 1e300;
+
+/// Every value must be finite and at most [`MAX_MAGNITUDE`] in size; the
+/// first that is not is reported.
 pub(crate) fn finite(what: &str, values: impl IntoIterator<Item = f64>) -> Result<(), PlotError> {
-    match values.into_iter().enumerate().find(|(_, v)| !v.is_finite()) {
+    match values.into_iter().enumerate().find(|(_, v)| !v.is_finite() || v.abs() > MAX_MAGNITUDE) {
+        Some((index, value)) if value.is_finite() => {
+            Err(PlotError::OutOfRange { what: what.to_string(), index, value })
+        }
         Some((index, value)) => Err(PlotError::NonFinite { what: what.to_string(), index, value }),
         None => Ok(()),
     }
