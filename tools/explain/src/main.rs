@@ -150,6 +150,14 @@ fn run(a: Args) -> Result<()> {
         (Some(_), None) => bail!("--data is required with --model"),
         (None, Some(_)) => bail!("--model is required with --data"),
     };
+    for (flag, path, allowed) in [("--plot", &a.plot, ["png", "svg"]), ("--out", &a.out, ["json", "csv"])] {
+        if let Some(p) = path {
+            let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+            if !allowed.contains(&ext.as_str()) {
+                bail!("{flag} {}: the file must end in .{} or .{}", p.display(), allowed[0], allowed[1]);
+            }
+        }
+    }
     let model = Model::load(&model_path)?;
     let method: Method = a.method.parse().map_err(|e| anyhow::anyhow!("--method: {e}"))?;
     let output: Output = a.output.parse().map_err(|e| anyhow::anyhow!("--output: {e}"))?;

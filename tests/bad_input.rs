@@ -1,0 +1,84 @@
+//! Bad input gets one clear error line and a non-zero exit, never a panic.
+
+mod common;
+
+use common::{ok, repo, run, temp_dir};
+use std::path::Path;
+
+/// Asserts failure with one stderr line containing every `needle`.
+fn fails(name: &str, args: &[&str], dir: &Path, needles: &[&str]) {
+    let out = run(name, args, dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{name} {args:?} should fail");
+    assert_ne!(out.status.code(), Some(101), "{name} {args:?} panicked: {err}");
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{name} {args:?}: expected one error line, got {err}");
+    for n in needles {
+        assert!(lines[0].contains(n), "{name} {args:?}: '{}' lacks '{n}'", lines[0]);
+    }
+}
+
+#[test]
+fn every_kind_of_bad_input_is_one_clear_line() {
+    let dir = temp_dir("bad");
+    std::fs::write(
+        dir.join("ok.csv"),
+        "a,b,y\n1,2,0\n2,3,1\n3,1,0\n4,4,1\n5,2,0\n6,1,1\n7,3,0\n8,2,1\n9,1,0\n10,5,1\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("text.csv"), "a,b,y\n1,2,0\n2,fast,1\n").unwrap();
+    fails("train", &["--data", "missing.csv", "--label", "y", "--out", "m.glt"], &dir, &["missing.csv"]);
+    fails("train", &["--data", "ok.csv", "--label", "nope", "--out", "m.glt"], &dir, &["nope"]);
+    fails("train", &["--data", "text.csv", "--label", "y", "--out", "m.glt"], &dir, &["row 1", "b", "fast"]);
+    fails("train", &["--data", "ok.csv", "--label", "y", "--lambda", "abc", "--out", "m.glt"], &dir, &["--lambda"]);
+    fails("train", &["--data", "ok.csv", "--label", "y", "--epochs", "x", "--out", "m.glt"], &dir, &["--epochs"]);
+    fails("train", &["--data", "ok.csv", "--label", "y", "--bogus", "--out", "m.glt"], &dir, &["--bogus"]);
+
+    // A real model for the explain-side checks.
+    ok(
+        "train",
+        &[
+            "--data",
+            "ok.csv",
+            "--label",
+            "y",
+            "--lambda",
+            "0",
+            "--d-model",
+            "8",
+            "--heads",
+            "2",
+            "--blocks",
+            "1",
+            "--d-ff",
+            "8",
+            "--epochs",
+            "2",
+            "--out",
+            "m.glt",
+            "--quiet",
+        ],
+        &dir,
+    );
+    std::fs::write(dir.join("other.csv"), "a,c\n1,2\n").unwrap();
+    fails("explain", &["--model", "m.glt", "--data", "other.csv"], &dir, &["other.csv", "b"]);
+    std::fs::write(dir.join("broken.glt"), b"GLT\0\x01\0\0\0garbage").unwrap();
+    fails("explain", &["--model", "broken.glt", "--data", "ok.csv"], &dir, &["broken.glt", "corrupted"]);
+    fails("inspect", &["broken.glt"], &dir, &["broken.glt"]);
+    fails("explain", &["--model", "m.glt", "--data", "ok.csv", "--method", "simpson"], &dir, &["--method", "simpson"]);
+    fails(
+        "explain",
+        &["--model", "m.glt", "--data", "ok.csv", "--baseline", "median"],
+        &dir,
+        &["--baseline", "median"],
+    );
+    fails("explain", &["--model", "m.glt", "--data", "ok.csv", "--rows", "3-99"], &dir, &["--rows", "99"]);
+    fails("explain", &["--model", "m.glt", "--data", "ok.csv", "--out", "a.txt"], &dir, &["--out", "a.txt"]);
+    fails("explain", &["--model", "m.glt", "--data", "ok.csv", "--plot", "c.jpg"], &dir, &["c.jpg"]);
+    fails("explain", &["--model", "m.glt", "--data", "ok.csv", "--target", "7"], &dir, &["--target", "7"]);
+    fails("explain", &["--model", "m.glt"], &dir, &["--data"]);
+    fails("synth", &["railway", "--rows", "0", "--out", "x.csv"], &dir, &["--rows"]);
+    assert!(!dir.join("x.csv").exists());
+    let _ = repo();
+    let _ = std::fs::remove_dir_all(dir);
+}
