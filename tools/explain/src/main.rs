@@ -251,7 +251,7 @@ fn run(a: Args) -> Result<()> {
         }
     }
 
-    let what = format!("{} ({} baseline{})", output.name(), baseline.kind(), if results.is_empty() { "" } else { "" });
+    let what = format!("{} ({} baseline)", output.name(), baseline.kind());
     for r in results.iter().take(PRINTED_ROWS) {
         println!("{}", report::row_text(r, &labels, &model.class_names, target, output.name(), a.top));
         if a.groups {

@@ -125,5 +125,5 @@ fn csv_bytes(rows: &[RowResult], names: &[String]) -> Result<Vec<u8>> {
         rec.extend(r.attributions.iter().map(|a| a.to_string()));
         w.write_record(&rec)?;
     }
-    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
