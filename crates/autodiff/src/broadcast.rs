@@ -4,6 +4,7 @@
 
 use ndarray::{Axis, IxDyn};
 
+use crate::parallel::sum_axis;
 use crate::{Real, Tensor};
 
 /// The shape two shapes broadcast to, or `None` if they are incompatible.
@@ -41,22 +42,18 @@ pub fn sum_to_shape<T: Real>(grad: Tensor<T>, shape: &[usize]) -> Tensor<T> {
     if grad.shape() == shape {
         return grad;
     }
+    // Same association order as summing axis by axis with ndarray's
+    // `sum_axis` (see `parallel::sum_axis`), so the bits do not depend on
+    // the thread count.
     let mut g = grad;
     while g.ndim() > shape.len() {
-        g = g.sum_axis(Axis(0));
+        g = sum_axis(g.view(), 0);
     }
     for (axis, &len) in shape.iter().enumerate() {
         if len == 1 && g.shape()[axis] != 1 {
-            g = g.sum_axis(Axis(axis)).insert_axis(Axis(axis));
+            g = sum_axis(g.view(), axis).insert_axis(Axis(axis));
         }
     }
     debug_assert_eq!(g.shape(), shape);
     g.into_shape_with_order(IxDyn(shape)).expect("same element count")
-}
-
-/// Panics with both shapes when they do not broadcast.
-pub(crate) fn check_broadcast(op: &str, a: &[usize], b: &[usize]) {
-    if broadcast_shape(a, b).is_none() {
-        panic!("{op}: shapes {a:?} and {b:?} do not broadcast");
-    }
 }

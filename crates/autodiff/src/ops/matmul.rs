@@ -18,9 +18,10 @@
 
 use std::cell::Cell;
 
-use ndarray::{Array2, ArrayView2, ArrayViewD, Axis, IxDyn};
+use ndarray::{Array2, ArrayView2, ArrayViewD, Axis, CowArray, Ix2, IxDyn};
 use rayon::prelude::*;
 
+use crate::parallel::to_standard;
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
@@ -112,13 +113,16 @@ fn transposed<T>(mut v: ArrayViewD<'_, T>) -> ArrayViewD<'_, T> {
     v
 }
 
-/// `[.., m, k]` as a `[M, k]` matrix (a copy only if the leading axes
-/// cannot be merged in place).
-fn as_rows<T: Real>(v: ArrayViewD<'_, T>) -> Array2<T> {
+/// `[.., m, k]` as a `[M, k]` matrix: a view when the axes merge in place
+/// (GEMM reads any strides, and packing makes its arithmetic independent of
+/// them), else a standard-layout copy.
+fn as_rows<T: Real>(v: ArrayViewD<'_, T>) -> CowArray<'_, T, Ix2> {
     let k = v.shape()[v.ndim() - 1];
     let rows = v.len().checked_div(k).unwrap_or(0);
-    let v = v.as_standard_layout();
-    v.into_owned().into_shape_with_order((rows, k)).expect("standard layout reshapes")
+    match v.clone().into_shape_with_order((rows, k)) {
+        Ok(view) => view.into(),
+        Err(_) => to_standard(v).into_shape_with_order((rows, k)).expect("standard layout reshapes").into(),
+    }
 }
 
 fn product<T: Real>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> Tensor<T> {
