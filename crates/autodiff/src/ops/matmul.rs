@@ -11,10 +11,15 @@
 //! Determinism: each output element is computed by exactly one GEMM call.
 //! Batched products run one call per batch item. A large 2-D product is
 //! split into one row block per rayon thread (at least [`MIN_ROW_BLOCK`]
-//! rows each), which cannot change a bit: matrixmultiply blocks only along
-//! `k` and `n` with sizes that do not depend on `m`, so a row's arithmetic
-//! is the same in any block (`row_blocks_give_the_bits_of_one_gemm` pins
-//! this). Results are bitwise identical for any number of threads.
+//! rows each), or, when it has too few rows (a weight gradient `Aᵀ·G`,
+//! `m` = d), into one column block per thread (at least
+//! [`MIN_COL_BLOCK`] columns each). Neither can change a bit: matrixmultiply
+//! sums every output element over `k` in blocks of a fixed size (`kc`, which
+//! depends on neither `m` nor `n`) with the same micro-kernel, edge tiles
+//! included, so an element's arithmetic is the same in any block
+//! (`row_blocks_give_the_bits_of_one_gemm` and
+//! `column_blocks_give_the_bits_of_one_gemm` pin this). Results are
+//! bitwise identical for any number of threads.
 
 use std::cell::Cell;
 
@@ -27,6 +32,8 @@ use crate::{Real, Tensor, Var};
 
 /// The fewest rows a parallel block of a 2-D product gets.
 pub const MIN_ROW_BLOCK: usize = 64;
+/// The fewest columns a parallel column block of a 2-D product gets.
+pub const MIN_COL_BLOCK: usize = 16;
 /// Products with fewer multiply-adds than this run as one GEMM call.
 const PARALLEL_MIN_MACS: usize = 1 << 20;
 
@@ -213,18 +220,26 @@ impl<T> MatrixStack<T> {
 }
 
 /// `A·B` for 2-D views; a large product is split into one row block per
-/// rayon thread.
+/// rayon thread, or one column block per thread when it has few rows.
 fn gemm_2d<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
     let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
     let mut out = Array2::<T>::zeros((m, n));
-    let rows = m.div_ceil(rayon::current_num_threads()).max(MIN_ROW_BLOCK);
-    if m * k * n < PARALLEL_MIN_MACS || rows >= m {
+    let threads = rayon::current_num_threads();
+    let rows = m.div_ceil(threads).max(MIN_ROW_BLOCK);
+    let cols = n.div_ceil(threads).next_multiple_of(MIN_COL_BLOCK);
+    if m * k * n < PARALLEL_MIN_MACS || threads == 1 || (rows >= m && cols >= n) {
         gemm_into(a, b, out.view_mut());
-    } else {
+    } else if rows < m {
         let blocks: Vec<_> = out.axis_chunks_iter_mut(Axis(0), rows).collect();
         blocks.into_par_iter().enumerate().for_each(|(i, c)| {
             let start = i * rows;
             gemm_into(a.slice(ndarray::s![start..start + c.nrows(), ..]), b, c);
+        });
+    } else {
+        let blocks: Vec<_> = out.axis_chunks_iter_mut(Axis(1), cols).collect();
+        blocks.into_par_iter().enumerate().for_each(|(i, c)| {
+            let start = i * cols;
+            gemm_into(a, b.slice(ndarray::s![.., start..start + c.ncols()]), c);
         });
     }
     out
@@ -292,6 +307,26 @@ mod tests {
                 }
                 let same = whole.iter().zip(&split).all(|(x, y)| x.to_bits() == y.to_bits());
                 assert!(same, "{m}x{k}x{n} split every {rows} rows differs");
+            }
+        }
+    }
+
+    /// Column blocks of any size, at any offset, give the bits of one whole
+    /// GEMM too (the split used for products with few rows).
+    #[test]
+    fn column_blocks_give_the_bits_of_one_gemm() {
+        for &(m, k, n) in &[(64, 8192, 64), (70, 300, 1030), (33, 1030, 97)] {
+            let (a, b) = (filled(k, m, 3), filled(k, n, 4)); // A = aᵀ, read strided
+            let mut whole = Array2::<f32>::zeros((m, n));
+            gemm_into(a.t(), b.view(), whole.view_mut());
+            for cols in [1, 7, 16, 32, 100, 333] {
+                let mut split = Array2::<f32>::zeros((m, n));
+                for start in (0..n).step_by(cols) {
+                    let end = (start + cols).min(n);
+                    gemm_into(a.t(), b.slice(s![.., start..end]), split.slice_mut(s![.., start..end]));
+                }
+                let same = whole.iter().zip(&split).all(|(x, y)| x.to_bits() == y.to_bits());
+                assert!(same, "{m}x{k}x{n} split every {cols} columns differs");
             }
         }
     }
