@@ -13,7 +13,7 @@
 //! a fixed size ([`CHUNK_LEN`] elements, or whole lanes); any other layout
 //! goes through `ndarray::Zip` (parallel above [`PARALLEL_MIN_LEN`]).
 
-use ndarray::{ArrayView1, ArrayViewD, ArrayViewMut1, Axis, IxDyn, ShapeBuilder, Zip};
+use ndarray::{ArrayView1, ArrayViewD, ArrayViewMut1, ArrayViewMutD, Axis, Dimension, Ix2, Ix3, Ix4, IxDyn, Zip};
 use rayon::prelude::*;
 
 use crate::{Real, Tensor};
@@ -144,44 +144,35 @@ fn rows<T: Real>(full: &[T], part: &[T], shape: &[usize], f: impl Fn(T, T) -> T 
     out
 }
 
-/// `v` copied into a new standard-layout tensor.
+/// `v` copied into a new standard-layout tensor. A contiguous source is one
+/// `memcpy` (cheaper than zeroing a buffer to copy into it in parallel); a
+/// strided one is gathered in parallel, with fixed-rank indexing for up to
+/// four axes.
 pub(crate) fn to_standard<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
-    if v.len() < PARALLEL_MIN_LEN {
+    if v.len() < PARALLEL_MIN_LEN || v.is_standard_layout() {
         return v.as_standard_layout().into_owned();
     }
     let mut out = Tensor::<T>::zeros(v.raw_dim());
-    if let Some(src) = v.as_slice() {
-        let dst = out.as_slice_mut().expect("fresh array is contiguous");
-        for_chunks(dst, CHUNK_LEN, |start, o| o.copy_from_slice(&src[start..start + o.len()]));
-    } else {
-        Zip::from(&mut out).and(&v).par_for_each(|o, &x| *o = x);
+    fn gather<T: Real, D: Dimension>(out: ArrayViewMutD<'_, T>, v: ArrayViewD<'_, T>) {
+        let (out, v) = (out.into_dimensionality::<D>().expect("rank"), v.into_dimensionality::<D>().expect("rank"));
+        Zip::from(out).and(v).par_for_each(|o, &x| *o = x);
+    }
+    match v.ndim() {
+        2 => gather::<T, Ix2>(out.view_mut(), v),
+        3 => gather::<T, Ix3>(out.view_mut(), v),
+        4 => gather::<T, Ix4>(out.view_mut(), v),
+        _ => Zip::from(&mut out).and(&v).par_for_each(|o, &x| *o = x),
     }
     out
 }
 
-/// `v.to_owned()`, in parallel when large: a view contiguous in memory
-/// keeps its strides, any other becomes standard (as ndarray does).
+/// `v.to_owned()`: a view contiguous in memory keeps its strides (one
+/// `memcpy`), any other becomes standard (gathered in parallel).
 pub(crate) fn to_owned<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
-    let Some(src) = v.as_slice_memory_order().filter(|_| v.len() >= PARALLEL_MIN_LEN) else {
-        return if v.len() < PARALLEL_MIN_LEN { v.to_owned() } else { to_standard(v) };
-    };
-    if v.strides().iter().any(|&s| s < 0) {
-        return v.to_owned();
-    }
-    if v.is_standard_layout() {
-        return to_standard(v);
-    }
-    let mut data = vec![T::zero(); src.len()];
-    for_chunks(&mut data, CHUNK_LEN, |start, o| o.copy_from_slice(&src[start..start + o.len()]));
-    let strides: Vec<usize> = v.strides().iter().map(|&s| s as usize).collect();
-    Tensor::from_shape_vec(IxDyn(v.shape()).strides(IxDyn(&strides)), data).unwrap_or_else(|_| v.to_owned())
-}
-
-/// A copy of `t` with the same strides (`clone`, in parallel when large).
-pub(crate) fn clone_tensor<T: Real>(t: &Tensor<T>) -> Tensor<T> {
-    match t.as_slice_memory_order() {
-        Some(_) if t.len() >= PARALLEL_MIN_LEN => to_owned(t.view()),
-        _ => t.clone(),
+    if v.len() < PARALLEL_MIN_LEN || v.as_slice_memory_order().is_some() {
+        v.to_owned()
+    } else {
+        to_standard(v)
     }
 }
 

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use ndarray::{IxDyn, Zip};
 
-use crate::broadcast::broadcast_shape;
-use crate::parallel::{broadcast_zip, clone_tensor, map_inplace, par_map, PARALLEL_MIN_LEN};
+use crate::broadcast::{broadcast_shape, reduce_to_shape};
+use crate::parallel::{broadcast_zip, map_inplace, par_map, PARALLEL_MIN_LEN};
 use crate::tape::record;
 use crate::{sum_to_shape, Real, Tensor, Var};
 
@@ -23,22 +23,33 @@ fn out_shape(op: &str, a: &[usize], b: &[usize]) -> Vec<usize> {
     broadcast_shape(a, b).unwrap_or_else(|| panic!("{op}: shapes {a:?} and {b:?} do not broadcast"))
 }
 
-/// The gradient for both operands of `a + b`: the same `g`, summed to each
-/// shape (`g` is copied only when both operands need it).
+/// The gradient for both operands of `a + b` (`a − b` with `neg_b`): `g`
+/// summed to each shape. `g` itself goes to an operand of the full shape,
+/// so it is copied only when both operands have that shape.
 fn pass_both<T: Real>(g: Tensor<T>, needs: &[bool], sa: &[usize], sb: &[usize], neg_b: bool) -> Vec<Option<Tensor<T>>> {
-    let da = (needs[0] && needs[1]).then(|| sum_to_shape(clone_tensor(&g), sa));
-    let (da, g) = match (da, needs[0]) {
-        (Some(da), _) => (Some(da), Some(g)),
-        (None, true) => (Some(sum_to_shape(g, sa)), None),
-        (None, false) => (None, Some(g)),
+    let full = g.shape().to_vec();
+    // −g is negated before it is summed, as the op always did (the sign of
+    // an exactly cancelling sum's zero depends on it).
+    let db_of = |g: &Tensor<T>| match neg_b {
+        true => sum_to_shape(par_map(g, T::neg), sb),
+        false => reduce_to_shape(g.view(), sb),
     };
-    let db = g.filter(|_| needs[1]).map(|mut g| {
-        if neg_b {
-            map_inplace(&mut g, T::neg);
+    match (needs[0], needs[1]) {
+        (false, false) => vec![None, None],
+        (true, false) => vec![Some(sum_to_shape(g, sa)), None],
+        (false, true) => {
+            let mut g = g;
+            if neg_b {
+                map_inplace(&mut g, T::neg);
+            }
+            vec![None, Some(sum_to_shape(g, sb))]
         }
-        sum_to_shape(g, sb)
-    });
-    vec![da, db]
+        (true, true) if sa == full => {
+            let db = db_of(&g);
+            vec![Some(g), Some(db)]
+        }
+        (true, true) => vec![Some(reduce_to_shape(g.view(), sa)), Some(db_of(&g))],
+    }
 }
 
 impl<T: Real> Var<T> {

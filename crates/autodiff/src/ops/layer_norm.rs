@@ -39,7 +39,7 @@ impl<T: Real> Var<T> {
         // it as ndarray sums a lane (unrolled when the input's lanes are
         // contiguous, else left to right); its variance folds left to right.
         let contiguous = d <= 1 || self.value().strides().last() == Some(&1);
-        let x = to_standard(self.value().view());
+        let x = self.value().as_standard_layout(); // a view if already standard
         let (mut xhat, mut y) = (Tensor::<T>::zeros(x.raw_dim()), Tensor::<T>::zeros(x.raw_dim()));
         let mut rstd = vec![T::zero(); x.len().checked_div(d).unwrap_or(0)];
         let run = |x: &[T], xh: &mut [T], y: &mut [T], rs: &mut [T]| {

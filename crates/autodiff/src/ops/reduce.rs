@@ -3,7 +3,7 @@
 
 use ndarray::{Axis, IxDyn};
 
-use crate::parallel::{clone_tensor, sum_axis, to_standard};
+use crate::parallel::{sum_axis, to_standard};
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
@@ -32,7 +32,7 @@ impl<T: Real> Var<T> {
         // Last axis first, as ndarray's `sum_axis` would, without cloning
         // the input (see `parallel::sum_axis` for the fixed order).
         let y: Tensor<T> = match sorted.split_last() {
-            None => clone_tensor(self.value()),
+            None => self.value().clone(),
             Some((&last, rest)) => {
                 rest.iter().rev().fold(sum_axis(self.value().view(), last), |y, &a| sum_axis(y.view(), a))
             }

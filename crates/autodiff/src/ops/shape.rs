@@ -4,7 +4,7 @@
 
 use ndarray::{Axis, IxDyn};
 
-use crate::parallel::{clone_tensor, to_standard};
+use crate::parallel::to_standard;
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
@@ -34,7 +34,7 @@ impl<T: Real> Var<T> {
             inverse[a] = i;
         }
         assert_eq!(axes.len(), self.ndim(), "permute: {axes:?} for shape {:?}", self.shape());
-        let y = clone_tensor(self.value()).permuted_axes(IxDyn(axes));
+        let y = self.value().clone().permuted_axes(IxDyn(axes));
         record(y, &[self], move |g, _| vec![Some(g.permuted_axes(IxDyn(&inverse)))])
     }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use ndarray::{ArrayView1, ArrayViewMut1, Axis, Zip};
 
-use crate::parallel::{clone_tensor, for_chunks, for_lanes, lane_chunk, lane_sum};
+use crate::parallel::{for_chunks, for_lanes, lane_chunk, lane_sum};
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
@@ -46,7 +46,7 @@ fn lanes_of<T: Real>(x: &Tensor<T>, axis: usize, f: impl Fn(ArrayViewMut1<'_, T>
             y
         }
         None => {
-            let mut y = clone_tensor(x);
+            let mut y = x.clone();
             for_lanes(&mut y, axis, f);
             y
         }
