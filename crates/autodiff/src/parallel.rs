@@ -235,8 +235,11 @@ pub(crate) fn column_sums<T: Real>(a: &[T], cols: usize, b: Option<&[T]>) -> Vec
             }
         }
     };
-    if a.len() >= PARALLEL_MIN_LEN && cols > COLUMN_BLOCK {
-        out.par_chunks_mut(COLUMN_BLOCK).enumerate().for_each(|(i, acc)| block(i * COLUMN_BLOCK, acc));
+    // At most 8 blocks of at least COLUMN_BLOCK columns: wide rows are read
+    // in long runs (a width that depends on `cols` only, never on threads).
+    let width = (cols / 8).next_multiple_of(COLUMN_BLOCK).max(COLUMN_BLOCK);
+    if a.len() >= PARALLEL_MIN_LEN && cols > width {
+        out.par_chunks_mut(width).enumerate().for_each(|(i, acc)| block(i * width, acc));
     } else {
         block(0, &mut out);
     }

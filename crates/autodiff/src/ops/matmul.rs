@@ -22,8 +22,9 @@
 //! bitwise identical for any number of threads.
 
 use std::cell::Cell;
+use std::mem::MaybeUninit;
 
-use ndarray::{Array2, ArrayView2, ArrayViewD, Axis, CowArray, Ix2, IxDyn};
+use ndarray::{Array2, ArrayView2, ArrayViewD, ArrayViewMut2, Axis, CowArray, Ix2, IxDyn};
 use rayon::prelude::*;
 
 use crate::parallel::to_standard;
@@ -158,17 +159,20 @@ fn product<T: Real>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> Tensor<T> {
     );
     out_shape.extend([m, n]);
     let (sa, sb) = (MatrixStack::new(&a), MatrixStack::new(&b));
-    let mut out = Tensor::<T>::zeros(IxDyn(&out_shape));
+    // The output is not zeroed first: with β = 0 matrixmultiply never reads
+    // C, and every element is written below.
+    let mut out = Tensor::<T>::uninit(IxDyn(&out_shape));
     if m * n > 0 {
         let slice = out.as_slice_mut().expect("fresh array is contiguous");
         let (sa, sb) = (&sa, &sb); // capture the stacks whole (they are Sync), not their pointer fields
         slice.par_chunks_mut(m * n).enumerate().for_each(|(i, c)| {
             if k == 0 {
+                c.fill(MaybeUninit::new(T::zero()));
                 return;
             }
             // SAFETY: offsets and strides address elements of `a` and `b`,
             // which are borrowed for this call; `c` is this item's own m×n
-            // output chunk (row stride n).
+            // output chunk (row stride n), written without being read (β = 0).
             unsafe {
                 T::gemm(
                     m,
@@ -182,14 +186,16 @@ fn product<T: Real>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> Tensor<T> {
                     sb.rs,
                     sb.cs,
                     T::zero(),
-                    c.as_mut_ptr(),
+                    c.as_mut_ptr().cast::<T>(),
                     n as isize,
                     1,
                 )
             }
         });
     }
-    out
+    // SAFETY: every item's m×n chunk was written above (by its GEMM, or with
+    // zeros when k = 0), and the chunks cover the whole output.
+    unsafe { out.assume_init() }
 }
 
 /// A stack of matrices inside one strided array: item `i` starts at
@@ -223,7 +229,7 @@ impl<T> MatrixStack<T> {
 /// rayon thread, or one column block per thread when it has few rows.
 fn gemm_2d<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
     let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
-    let mut out = Array2::<T>::zeros((m, n));
+    let mut out = Array2::<T>::uninit((m, n)); // written, never read, by the GEMMs below
     let threads = rayon::current_num_threads();
     let rows = m.div_ceil(threads).max(MIN_ROW_BLOCK);
     let cols = n.div_ceil(threads).next_multiple_of(MIN_COL_BLOCK);
@@ -242,18 +248,21 @@ fn gemm_2d<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
             gemm_into(a, b.slice(ndarray::s![.., start..start + c.ncols()]), c);
         });
     }
-    out
+    // SAFETY: the row or column blocks cover the output and `gemm_into`
+    // writes every element of its block.
+    unsafe { out.assume_init() }
 }
 
-/// `c ← a·b`, one GEMM call on the views' own strides.
-fn gemm_into<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, mut c: ndarray::ArrayViewMut2<'_, T>) {
+/// `c ← a·b`, one GEMM call on the views' own strides. `c` may be
+/// uninitialised: every element is written and none is read (β = 0).
+fn gemm_into<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, mut c: ArrayViewMut2<'_, MaybeUninit<T>>) {
     let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
     debug_assert_eq!((b.nrows(), c.nrows(), c.ncols()), (k, m, n));
     if m == 0 || n == 0 {
         return;
     }
     if k == 0 {
-        c.fill(T::zero());
+        c.fill(MaybeUninit::new(T::zero()));
         return;
     }
     let (sa, sb, sc) = (a.strides(), b.strides(), c.strides());
@@ -273,7 +282,7 @@ fn gemm_into<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, mut c: ndarray
             sb[0],
             sb[1],
             T::zero(),
-            c.as_mut_ptr(),
+            c.as_mut_ptr().cast::<T>(),
             rsc,
             csc,
         );
@@ -284,6 +293,12 @@ fn gemm_into<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, mut c: ndarray
 mod tests {
     use super::*;
     use ndarray::s;
+
+    /// The values of an array built from initialised elements.
+    fn init(a: &Array2<MaybeUninit<f32>>) -> Vec<f32> {
+        // SAFETY: the tests only build these arrays with `MaybeUninit::new`.
+        a.iter().map(|v| unsafe { v.assume_init() }).collect()
+    }
 
     fn filled(m: usize, n: usize, salt: usize) -> Array2<f32> {
         Array2::from_shape_fn((m, n), |(i, j)| (((i * 131 + j * 71 + salt) % 1009) as f32 / 1009.0 - 0.5) * 1.7)
@@ -297,15 +312,15 @@ mod tests {
     fn row_blocks_give_the_bits_of_one_gemm() {
         for &(m, k, n) in &[(1000, 300, 70), (517, 64, 129), (97, 1030, 33)] {
             let (a, b) = (filled(m, k, 1), filled(k, n, 2));
-            let mut whole = Array2::<f32>::zeros((m, n));
+            let mut whole = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
             gemm_into(a.view(), b.view(), whole.view_mut());
             for rows in [1, 7, 64, 100, 333] {
-                let mut split = Array2::<f32>::zeros((m, n));
+                let mut split = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
                 for start in (0..m).step_by(rows) {
                     let end = (start + rows).min(m);
                     gemm_into(a.slice(s![start..end, ..]), b.view(), split.slice_mut(s![start..end, ..]));
                 }
-                let same = whole.iter().zip(&split).all(|(x, y)| x.to_bits() == y.to_bits());
+                let same = init(&whole).iter().zip(init(&split)).all(|(x, y)| x.to_bits() == y.to_bits());
                 assert!(same, "{m}x{k}x{n} split every {rows} rows differs");
             }
         }
@@ -317,15 +332,15 @@ mod tests {
     fn column_blocks_give_the_bits_of_one_gemm() {
         for &(m, k, n) in &[(64, 8192, 64), (70, 300, 1030), (33, 1030, 97)] {
             let (a, b) = (filled(k, m, 3), filled(k, n, 4)); // A = aᵀ, read strided
-            let mut whole = Array2::<f32>::zeros((m, n));
+            let mut whole = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
             gemm_into(a.t(), b.view(), whole.view_mut());
             for cols in [1, 7, 16, 32, 100, 333] {
-                let mut split = Array2::<f32>::zeros((m, n));
+                let mut split = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
                 for start in (0..n).step_by(cols) {
                     let end = (start + cols).min(n);
                     gemm_into(a.t(), b.slice(s![.., start..end]), split.slice_mut(s![.., start..end]));
                 }
-                let same = whole.iter().zip(&split).all(|(x, y)| x.to_bits() == y.to_bits());
+                let same = init(&whole).iter().zip(init(&split)).all(|(x, y)| x.to_bits() == y.to_bits());
                 assert!(same, "{m}x{k}x{n} split every {cols} columns differs");
             }
         }
