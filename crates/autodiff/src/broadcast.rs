@@ -2,8 +2,9 @@
 //! axis of length 1 stretches to any length. The backward of a broadcast is
 //! a sum over the stretched axes ([`sum_to_shape`]).
 
-use ndarray::{Axis, IxDyn};
+use ndarray::{ArrayViewD, Axis, IxDyn};
 
+use crate::parallel::{sum_axis, to_owned};
 use crate::{Real, Tensor};
 
 /// The shape two shapes broadcast to, or `None` if they are incompatible.
@@ -41,22 +42,25 @@ pub fn sum_to_shape<T: Real>(grad: Tensor<T>, shape: &[usize]) -> Tensor<T> {
     if grad.shape() == shape {
         return grad;
     }
-    let mut g = grad;
-    while g.ndim() > shape.len() {
-        g = g.sum_axis(Axis(0));
-    }
-    for (axis, &len) in shape.iter().enumerate() {
-        if len == 1 && g.shape()[axis] != 1 {
-            g = g.sum_axis(Axis(axis)).insert_axis(Axis(axis));
-        }
-    }
-    debug_assert_eq!(g.shape(), shape);
-    g.into_shape_with_order(IxDyn(shape)).expect("same element count")
+    reduce_to_shape(grad.view(), shape)
 }
 
-/// Panics with both shapes when they do not broadcast.
-pub(crate) fn check_broadcast(op: &str, a: &[usize], b: &[usize]) {
-    if broadcast_shape(a, b).is_none() {
-        panic!("{op}: shapes {a:?} and {b:?} do not broadcast");
+/// [`sum_to_shape`] of a borrowed gradient (copied only if nothing is
+/// summed). Same association order as summing axis by axis with ndarray's
+/// `sum_axis` (see `parallel::sum_axis`), so the bits do not depend on the
+/// thread count.
+pub(crate) fn reduce_to_shape<T: Real>(grad: ArrayViewD<'_, T>, shape: &[usize]) -> Tensor<T> {
+    let mut g: Option<Tensor<T>> = None;
+    while g.as_ref().map_or(grad.ndim(), Tensor::ndim) > shape.len() {
+        g = Some(sum_axis(g.as_ref().map_or(grad.view(), |t| t.view()), 0));
     }
+    for (axis, &len) in shape.iter().enumerate() {
+        let current = g.as_ref().map_or(grad.view(), |t| t.view());
+        if len == 1 && current.shape()[axis] != 1 {
+            g = Some(sum_axis(current, axis).insert_axis(Axis(axis)));
+        }
+    }
+    let g = g.unwrap_or_else(|| to_owned(grad));
+    debug_assert_eq!(g.shape(), shape);
+    g.into_shape_with_order(IxDyn(shape)).expect("same element count")
 }

@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use ndarray::ArrayD;
 
+use crate::parallel::zip_inplace;
 use crate::Real;
 
 /// The tensor type all glassbox crates share: an n-dimensional ndarray.
@@ -27,8 +28,9 @@ pub type Tensor<T> = ArrayD<T>;
 
 /// Maps the gradient of a node's output to the gradients of its inputs.
 /// `needs[i]` says whether input `i` is tracked; untracked inputs get `None`
-/// and their gradient is never computed.
-pub(crate) type BackwardFn<T> = Box<dyn Fn(&Tensor<T>, &[bool]) -> Vec<Option<Tensor<T>>>>;
+/// and their gradient is never computed. The gradient is passed by value,
+/// so a rule may reuse its buffer (pass it through, or work in place).
+pub(crate) type BackwardFn<T> = Box<dyn Fn(Tensor<T>, &[bool]) -> Vec<Option<Tensor<T>>>>;
 
 struct Node<T> {
     /// Tape index of each input, `None` for constants.
@@ -200,7 +202,7 @@ impl<T: Real> Var<T> {
             let Some(backward) = &node.backward else { continue }; // a leaf keeps its gradient
             let Some(grad) = grads[id].take() else { continue }; // not on the path to `self`
             let needs: Vec<bool> = node.parents.iter().map(Option::is_some).collect();
-            let input_grads = backward(&grad, &needs);
+            let input_grads = backward(grad, &needs);
             debug_assert_eq!(input_grads.len(), node.parents.len());
             for (parent, g) in node.parents.iter().zip(input_grads) {
                 if let (Some(p), Some(g)) = (parent, g) {
@@ -219,7 +221,7 @@ impl<T: Real> Var<T> {
 
 fn accumulate<T: Real>(slot: &mut Option<Tensor<T>>, g: Tensor<T>) {
     match slot {
-        Some(acc) => *acc += &g,
+        Some(acc) => zip_inplace(acc, &g, |a, b| a + b),
         None => *slot = Some(g),
     }
 }
@@ -232,7 +234,7 @@ fn accumulate<T: Real>(slot: &mut Option<Tensor<T>>, g: Tensor<T>) {
 pub(crate) fn record<T: Real>(
     value: impl Into<Arc<Tensor<T>>>,
     inputs: &[&Var<T>],
-    backward: impl Fn(&Tensor<T>, &[bool]) -> Vec<Option<Tensor<T>>> + 'static,
+    backward: impl Fn(Tensor<T>, &[bool]) -> Vec<Option<Tensor<T>>> + 'static,
 ) -> Var<T> {
     let mut tape: Option<&Tape<T>> = None;
     let parents: Vec<Option<usize>> = inputs

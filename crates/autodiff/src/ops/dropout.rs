@@ -4,6 +4,7 @@
 
 use rand::Rng;
 
+use crate::parallel::broadcast_zip;
 use crate::tape::record;
 use crate::{Real, Var};
 
@@ -20,7 +21,8 @@ impl<T: Real> Var<T> {
         }
         let keep = T::c(1.0 / (1.0 - p));
         let mask = self.value().map(|_| if rng.random::<f64>() < p { T::zero() } else { keep });
-        let y = self.value() * &mask;
-        record(y, &[self], move |g, _| vec![Some(g * &mask)])
+        let shape = self.shape().to_vec();
+        let y = broadcast_zip(self.value(), &mask, &shape, |x, m| x * m);
+        record(y, &[self], move |g, _| vec![Some(broadcast_zip(&g, &mask, &shape, |g, m| g * m))])
     }
 }

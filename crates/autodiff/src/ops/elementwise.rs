@@ -5,7 +5,7 @@
 
 use ndarray::Zip;
 
-use crate::parallel::{par_map, par_mul, PARALLEL_MIN_LEN};
+use crate::parallel::{par_map, zip_inplace, PARALLEL_MIN_LEN};
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
@@ -28,7 +28,10 @@ fn map<T: Real>(x: &Var<T>, f: impl Fn(T) -> (T, T) + Sync) -> Var<T> {
     } else {
         zip.for_each(both);
     }
-    record(y, &[x], move |g, _| vec![Some(par_mul(g, &d))])
+    record(y, &[x], move |mut g, _| {
+        zip_inplace(&mut g, &d, |g, d| g * d);
+        vec![Some(g)]
+    })
 }
 
 impl<T: Real> Var<T> {

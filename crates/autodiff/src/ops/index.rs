@@ -4,9 +4,10 @@
 
 use std::ops::Range;
 
-use ndarray::{Axis, Slice};
+use ndarray::{Axis, IxDyn, Slice};
 
 use crate::ops::shape::zeros_like_with;
+use crate::parallel::{for_chunks, lane_chunk, to_owned, PARALLEL_MIN_LEN};
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
@@ -22,10 +23,10 @@ impl<T: Real> Var<T> {
             self.shape()
         );
         let sl = Slice::from(range);
-        let y = self.value().slice_axis(Axis(axis), sl).to_owned();
+        let y = to_owned(self.value().slice_axis(Axis(axis), sl));
         let shape = self.shape().to_vec();
         record(y, &[self], move |g, _| {
-            vec![Some(zeros_like_with(&shape, axis, |z, ax| z.slice_axis_mut(ax, sl).assign(g)))]
+            vec![Some(zeros_like_with(&shape, axis, |z, ax| z.slice_axis_mut(ax, sl).assign(&g)))]
         })
     }
 
@@ -39,31 +40,41 @@ impl<T: Real> Var<T> {
             "select: {index} on axis {axis} of {:?}",
             self.shape()
         );
-        let y = self.value().index_axis(Axis(axis), index).to_owned();
+        let y = to_owned(self.value().index_axis(Axis(axis), index));
         let shape = self.shape().to_vec();
         record(y, &[self], move |g, _| {
-            vec![Some(zeros_like_with(&shape, axis, |z, ax| z.index_axis_mut(ax, index).assign(g)))]
+            vec![Some(zeros_like_with(&shape, axis, |z, ax| z.index_axis_mut(ax, index).assign(&g)))]
         })
     }
 
     /// Rows `indices` of axis 0, in that order (repeats allowed):
-    /// `y[i] = x[indices[i]]`; backward `∂x[j] = Σ_{i: indices[i] = j} g[i]`.
+    /// `y[i] = x[indices[i]]`; backward `∂x[j] = Σ_{i: indices[i] = j} g[i]`,
+    /// summed from zero in increasing `i` (destination rows in parallel).
     ///
     /// # Panics
     /// If an index is out of bounds.
     pub fn gather_rows(&self, indices: &[usize]) -> Var<T> {
         let rows = self.shape().first().copied().unwrap_or(0);
         assert!(indices.iter().all(|&i| i < rows), "gather_rows: index out of 0..{rows}");
-        let y = self.value().select(Axis(0), indices);
+        let x = self.value();
+        let width = x.len().checked_div(rows).unwrap_or(0);
+        let y = match x.as_slice().filter(|_| x.ndim() >= 2 && width > 0 && indices.len() * width >= PARALLEL_MIN_LEN) {
+            Some(src) => {
+                let mut shape = x.shape().to_vec();
+                shape[0] = indices.len();
+                let mut y = Tensor::<T>::zeros(IxDyn(&shape));
+                let dst = y.as_slice_mut().expect("fresh array is contiguous");
+                for_chunks(dst, lane_chunk(width), |start, c| {
+                    for (row, &j) in c.chunks_mut(width).zip(&indices[start / width..]) {
+                        row.copy_from_slice(&src[j * width..(j + 1) * width]);
+                    }
+                });
+                y
+            }
+            None => x.select(Axis(0), indices),
+        };
         let (shape, indices) = (self.shape().to_vec(), indices.to_vec());
-        record(y, &[self], move |g, _| {
-            vec![Some(zeros_like_with(&shape, 0, |z, ax| {
-                for (i, &j) in indices.iter().enumerate() {
-                    let mut row = z.index_axis_mut(ax, j);
-                    row += &g.index_axis(ax, i);
-                }
-            }))]
-        })
+        record(y, &[self], move |g, _| vec![Some(scatter_rows(&g, &indices, &shape))])
     }
 
     /// Concatenation along `axis`.
@@ -83,12 +94,46 @@ impl<T: Real> Var<T> {
             lens.iter()
                 .zip(needs)
                 .map(|(&len, &need)| {
-                    let piece = need
-                        .then(|| -> Tensor<T> { g.slice_axis(Axis(axis), Slice::from(start..start + len)).to_owned() });
+                    let piece = need.then(|| to_owned(g.slice_axis(Axis(axis), Slice::from(start..start + len))));
                     start += len;
                     piece
                 })
                 .collect()
         })
     }
+}
+
+/// `∂x[j] = Σ_{i: indices[i] = j} g[i]` into zeros of `shape`: each row
+/// accumulates from zero in increasing `i`, whatever runs in parallel.
+fn scatter_rows<T: Real>(g: &Tensor<T>, indices: &[usize], shape: &[usize]) -> Tensor<T> {
+    let width = g.len().checked_div(indices.len()).unwrap_or(0);
+    let Some(gs) = g.as_slice().filter(|_| g.ndim() >= 2 && width > 0 && g.len() >= PARALLEL_MIN_LEN) else {
+        return zeros_like_with(shape, 0, |z, ax| {
+            for (i, &j) in indices.iter().enumerate() {
+                let mut row = z.index_axis_mut(ax, j);
+                row += &g.index_axis(ax, i);
+            }
+        });
+    };
+    // Sources grouped by destination row, in increasing order within a row.
+    let mut order: Vec<usize> = (0..indices.len()).collect();
+    order.sort_by_key(|&i| indices[i]); // stable: ties keep increasing i
+    let mut first = vec![0usize; shape[0] + 1];
+    for &j in indices {
+        first[j + 1] += 1;
+    }
+    for j in 0..shape[0] {
+        first[j + 1] += first[j];
+    }
+    let mut z = Tensor::<T>::zeros(IxDyn(shape));
+    let dst = z.as_slice_mut().expect("fresh array is contiguous");
+    for_chunks(dst, lane_chunk(width), |start, c| {
+        for (r, row) in c.chunks_mut(width).enumerate() {
+            let j = start / width + r;
+            for &i in &order[first[j]..first[j + 1]] {
+                row.iter_mut().zip(&gs[i * width..(i + 1) * width]).for_each(|(z, &g)| *z += g);
+            }
+        }
+    });
+    z
 }

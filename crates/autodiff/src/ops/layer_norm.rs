@@ -6,13 +6,21 @@
 //! `∂x = r·(ĝ − mean(ĝ) − x̂·mean(ĝ ⊙ x̂))`, `∂γ = Σ_lanes g ⊙ x̂`,
 //! `∂β = Σ_lanes g`.
 
-use ndarray::{Axis, Zip};
+use ndarray::{Array1, ArrayView1};
 
+use rayon::prelude::*;
+
+use crate::parallel::{column_sums, for_chunks, lane_chunk, lane_sum, to_standard, PARALLEL_MIN_LEN};
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
 impl<T: Real> Var<T> {
     /// `layer_norm(x [.., d], γ [d], β [d], ε)` (see the module docs).
+    ///
+    /// Lanes run in parallel; each lane's sums keep one fixed order
+    /// (`μ` as ndarray sums a lane, `σ²` left to right), and `∂γ`, `∂β` sum
+    /// the lanes in order, column blocks in parallel, so the result does not
+    /// depend on the thread count.
     ///
     /// # Panics
     /// If `γ` or `β` is not `[d]`.
@@ -24,32 +32,65 @@ impl<T: Real> Var<T> {
             gamma.shape(),
             beta.shape()
         );
-        let last = Axis(self.ndim() - 1);
         let n = T::from_usize(d).expect("lane length fits");
-        let mut xhat: Tensor<T> = self.value().clone();
-        let mut rstd = Vec::with_capacity(xhat.len() / d.max(1));
-        for mut lane in xhat.lanes_mut(last) {
-            let mean = lane.sum() / n;
-            let var = lane.fold(T::zero(), |acc, &v| acc + (v - mean) * (v - mean)) / n;
-            let r = (var + eps).sqrt().recip();
-            lane.mapv_inplace(|v| (v - mean) * r);
-            rstd.push(r);
-        }
-        let y = &xhat * gamma.value() + beta.value();
-        let gamma_v = gamma.shared();
-        record(y, &[self, gamma, beta], move |g, needs| {
-            let dx = needs[0].then(|| {
-                let mut dx: Tensor<T> = g * &*gamma_v;
-                for ((mut ghat, xh), &r) in dx.lanes_mut(last).into_iter().zip(xhat.lanes(last)).zip(&rstd) {
-                    let mean_g = ghat.sum() / n;
-                    let mean_gx = Zip::from(&ghat).and(&xh).fold(T::zero(), |acc, &a, &b| acc + a * b) / n;
-                    Zip::from(&mut ghat).and(&xh).for_each(|v, &xh| *v = r * (*v - mean_g - xh * mean_gx));
+        let (gamma_v, beta_v): (Vec<T>, Vec<T>) =
+            (gamma.value().iter().copied().collect(), beta.value().iter().copied().collect());
+        // x̂ and y in standard layout, lanes in parallel. A lane's mean sums
+        // it as ndarray sums a lane (unrolled when the input's lanes are
+        // contiguous, else left to right); its variance folds left to right.
+        let contiguous = d <= 1 || self.value().strides().last() == Some(&1);
+        let x = self.value().as_standard_layout(); // a view if already standard
+        let (mut xhat, mut y) = (Tensor::<T>::zeros(x.raw_dim()), Tensor::<T>::zeros(x.raw_dim()));
+        let mut rstd = vec![T::zero(); x.len().checked_div(d).unwrap_or(0)];
+        let run = |x: &[T], xh: &mut [T], y: &mut [T], rs: &mut [T]| {
+            for (((x, xh), y), r_out) in x.chunks(d).zip(xh.chunks_mut(d)).zip(y.chunks_mut(d)).zip(rs) {
+                let sum = if contiguous { lane_sum(x) } else { x.iter().fold(T::zero(), |acc, &v| acc + v) };
+                let mean = sum / n;
+                let var = x.iter().fold(T::zero(), |acc, &v| acc + (v - mean) * (v - mean)) / n;
+                let r = (var + eps).sqrt().recip();
+                for ((((xh, y), &v), &g), &b) in xh.iter_mut().zip(y).zip(x).zip(&gamma_v).zip(&beta_v) {
+                    *xh = (v - mean) * r;
+                    *y = *xh * g + b;
                 }
-                dx
+                *r_out = r;
+            }
+        };
+        let (src, xs, ys) = (
+            x.as_slice().expect("standard layout"),
+            xhat.as_slice_mut().expect("fresh array is contiguous"),
+            y.as_slice_mut().expect("fresh array is contiguous"),
+        );
+        if d > 0 && src.len() >= PARALLEL_MIN_LEN {
+            let chunk = lane_chunk(d);
+            (src.par_chunks(chunk), xs.par_chunks_mut(chunk), ys.par_chunks_mut(chunk), rstd.par_chunks_mut(chunk / d))
+                .into_par_iter()
+                .for_each(|(x, xh, y, rs)| run(x, xh, y, rs));
+        } else if d > 0 {
+            run(src, xs, ys, &mut rstd);
+        }
+        record(y, &[self, gamma, beta], move |mut g, needs| {
+            if !g.is_standard_layout() {
+                g = to_standard(g.view());
+            }
+            let (gs, xs) = (g.as_slice().expect("standard layout"), xhat.as_slice().expect("standard layout"));
+            // ∂γ = Σ_lanes g ⊙ x̂ and ∂β = Σ_lanes g, lanes summed in order.
+            let dgamma = needs[1].then(|| Array1::from(column_sums(gs, d, Some(xs))).into_dyn());
+            let dbeta = needs[2].then(|| Array1::from(column_sums(gs, d, None)).into_dyn());
+            let dx = needs[0].then(|| {
+                // Per lane, in place: ĝ = g ⊙ γ, then
+                // ∂x = r·(ĝ − mean(ĝ) − x̂·mean(ĝ ⊙ x̂)).
+                let gs = g.as_slice_mut().expect("standard layout");
+                for_chunks(gs, lane_chunk(d), |start, c| {
+                    let lanes = c.chunks_mut(d.max(1)).zip(xs[start..].chunks(d.max(1)));
+                    for ((gl, xh), &r) in lanes.zip(&rstd[start / d.max(1)..]) {
+                        gl.iter_mut().zip(&gamma_v).for_each(|(v, &w)| *v *= w);
+                        let mean_g = ArrayView1::from(&*gl).sum() / n;
+                        let mean_gx = gl.iter().zip(xh).fold(T::zero(), |acc, (&a, &b)| acc + a * b) / n;
+                        gl.iter_mut().zip(xh).for_each(|(v, &xh)| *v = r * (*v - mean_g - xh * mean_gx));
+                    }
+                });
+                g
             });
-            let lanes = |t: Tensor<T>| t.into_shape_with_order((g.len() / d.max(1), d)).expect("lanes");
-            let dgamma = needs[1].then(|| lanes(g * &xhat).sum_axis(Axis(0)).into_dyn());
-            let dbeta = needs[2].then(|| lanes(g.as_standard_layout().into_owned()).sum_axis(Axis(0)).into_dyn());
             vec![dx, dgamma, dbeta]
         })
     }

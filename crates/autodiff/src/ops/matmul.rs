@@ -11,21 +11,30 @@
 //! Determinism: each output element is computed by exactly one GEMM call.
 //! Batched products run one call per batch item. A large 2-D product is
 //! split into one row block per rayon thread (at least [`MIN_ROW_BLOCK`]
-//! rows each), which cannot change a bit: matrixmultiply blocks only along
-//! `k` and `n` with sizes that do not depend on `m`, so a row's arithmetic
-//! is the same in any block (`row_blocks_give_the_bits_of_one_gemm` pins
-//! this). Results are bitwise identical for any number of threads.
+//! rows each), or, when it has too few rows (a weight gradient `Aᵀ·G`,
+//! `m` = d), into one column block per thread (at least
+//! [`MIN_COL_BLOCK`] columns each). Neither can change a bit: matrixmultiply
+//! sums every output element over `k` in blocks of a fixed size (`kc`, which
+//! depends on neither `m` nor `n`) with the same micro-kernel, edge tiles
+//! included, so an element's arithmetic is the same in any block
+//! (`row_blocks_give_the_bits_of_one_gemm` and
+//! `column_blocks_give_the_bits_of_one_gemm` pin this). Results are
+//! bitwise identical for any number of threads.
 
 use std::cell::Cell;
+use std::mem::MaybeUninit;
 
-use ndarray::{Array2, ArrayView2, ArrayViewD, Axis, IxDyn};
+use ndarray::{Array2, ArrayView2, ArrayViewD, ArrayViewMut2, Axis, CowArray, Ix2, IxDyn};
 use rayon::prelude::*;
 
+use crate::parallel::to_standard;
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
 /// The fewest rows a parallel block of a 2-D product gets.
 pub const MIN_ROW_BLOCK: usize = 64;
+/// The fewest columns a parallel column block of a 2-D product gets.
+pub const MIN_COL_BLOCK: usize = 16;
 /// Products with fewer multiply-adds than this run as one GEMM call.
 const PARALLEL_MIN_MACS: usize = 1 << 20;
 
@@ -112,13 +121,16 @@ fn transposed<T>(mut v: ArrayViewD<'_, T>) -> ArrayViewD<'_, T> {
     v
 }
 
-/// `[.., m, k]` as a `[M, k]` matrix (a copy only if the leading axes
-/// cannot be merged in place).
-fn as_rows<T: Real>(v: ArrayViewD<'_, T>) -> Array2<T> {
+/// `[.., m, k]` as a `[M, k]` matrix: a view when the axes merge in place
+/// (GEMM reads any strides, and packing makes its arithmetic independent of
+/// them), else a standard-layout copy.
+fn as_rows<T: Real>(v: ArrayViewD<'_, T>) -> CowArray<'_, T, Ix2> {
     let k = v.shape()[v.ndim() - 1];
     let rows = v.len().checked_div(k).unwrap_or(0);
-    let v = v.as_standard_layout();
-    v.into_owned().into_shape_with_order((rows, k)).expect("standard layout reshapes")
+    match v.clone().into_shape_with_order((rows, k)) {
+        Ok(view) => view.into(),
+        Err(_) => to_standard(v).into_shape_with_order((rows, k)).expect("standard layout reshapes").into(),
+    }
 }
 
 fn product<T: Real>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> Tensor<T> {
@@ -147,17 +159,20 @@ fn product<T: Real>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> Tensor<T> {
     );
     out_shape.extend([m, n]);
     let (sa, sb) = (MatrixStack::new(&a), MatrixStack::new(&b));
-    let mut out = Tensor::<T>::zeros(IxDyn(&out_shape));
+    // The output is not zeroed first: with β = 0 matrixmultiply never reads
+    // C, and every element is written below.
+    let mut out = Tensor::<T>::uninit(IxDyn(&out_shape));
     if m * n > 0 {
         let slice = out.as_slice_mut().expect("fresh array is contiguous");
         let (sa, sb) = (&sa, &sb); // capture the stacks whole (they are Sync), not their pointer fields
         slice.par_chunks_mut(m * n).enumerate().for_each(|(i, c)| {
             if k == 0 {
+                c.fill(MaybeUninit::new(T::zero()));
                 return;
             }
             // SAFETY: offsets and strides address elements of `a` and `b`,
             // which are borrowed for this call; `c` is this item's own m×n
-            // output chunk (row stride n).
+            // output chunk (row stride n), written without being read (β = 0).
             unsafe {
                 T::gemm(
                     m,
@@ -171,14 +186,16 @@ fn product<T: Real>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> Tensor<T> {
                     sb.rs,
                     sb.cs,
                     T::zero(),
-                    c.as_mut_ptr(),
+                    c.as_mut_ptr().cast::<T>(),
                     n as isize,
                     1,
                 )
             }
         });
     }
-    out
+    // SAFETY: every item's m×n chunk was written above (by its GEMM, or with
+    // zeros when k = 0), and the chunks cover the whole output.
+    unsafe { out.assume_init() }
 }
 
 /// A stack of matrices inside one strided array: item `i` starts at
@@ -209,32 +226,43 @@ impl<T> MatrixStack<T> {
 }
 
 /// `A·B` for 2-D views; a large product is split into one row block per
-/// rayon thread.
+/// rayon thread, or one column block per thread when it has few rows.
 fn gemm_2d<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
     let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
-    let mut out = Array2::<T>::zeros((m, n));
-    let rows = m.div_ceil(rayon::current_num_threads()).max(MIN_ROW_BLOCK);
-    if m * k * n < PARALLEL_MIN_MACS || rows >= m {
+    let mut out = Array2::<T>::uninit((m, n)); // written, never read, by the GEMMs below
+    let threads = rayon::current_num_threads();
+    let rows = m.div_ceil(threads).max(MIN_ROW_BLOCK);
+    let cols = n.div_ceil(threads).next_multiple_of(MIN_COL_BLOCK);
+    if m * k * n < PARALLEL_MIN_MACS || threads == 1 || (rows >= m && cols >= n) {
         gemm_into(a, b, out.view_mut());
-    } else {
+    } else if rows < m {
         let blocks: Vec<_> = out.axis_chunks_iter_mut(Axis(0), rows).collect();
         blocks.into_par_iter().enumerate().for_each(|(i, c)| {
             let start = i * rows;
             gemm_into(a.slice(ndarray::s![start..start + c.nrows(), ..]), b, c);
         });
+    } else {
+        let blocks: Vec<_> = out.axis_chunks_iter_mut(Axis(1), cols).collect();
+        blocks.into_par_iter().enumerate().for_each(|(i, c)| {
+            let start = i * cols;
+            gemm_into(a, b.slice(ndarray::s![.., start..start + c.ncols()]), c);
+        });
     }
-    out
+    // SAFETY: the row or column blocks cover the output and `gemm_into`
+    // writes every element of its block.
+    unsafe { out.assume_init() }
 }
 
-/// `c ← a·b`, one GEMM call on the views' own strides.
-fn gemm_into<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, mut c: ndarray::ArrayViewMut2<'_, T>) {
+/// `c ← a·b`, one GEMM call on the views' own strides. `c` may be
+/// uninitialised: every element is written and none is read (β = 0).
+fn gemm_into<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, mut c: ArrayViewMut2<'_, MaybeUninit<T>>) {
     let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
     debug_assert_eq!((b.nrows(), c.nrows(), c.ncols()), (k, m, n));
     if m == 0 || n == 0 {
         return;
     }
     if k == 0 {
-        c.fill(T::zero());
+        c.fill(MaybeUninit::new(T::zero()));
         return;
     }
     let (sa, sb, sc) = (a.strides(), b.strides(), c.strides());
@@ -254,7 +282,7 @@ fn gemm_into<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, mut c: ndarray
             sb[0],
             sb[1],
             T::zero(),
-            c.as_mut_ptr(),
+            c.as_mut_ptr().cast::<T>(),
             rsc,
             csc,
         );
@@ -265,6 +293,12 @@ fn gemm_into<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, mut c: ndarray
 mod tests {
     use super::*;
     use ndarray::s;
+
+    /// The values of an array built from initialised elements.
+    fn init(a: &Array2<MaybeUninit<f32>>) -> Vec<f32> {
+        // SAFETY: the tests only build these arrays with `MaybeUninit::new`.
+        a.iter().map(|v| unsafe { v.assume_init() }).collect()
+    }
 
     fn filled(m: usize, n: usize, salt: usize) -> Array2<f32> {
         Array2::from_shape_fn((m, n), |(i, j)| (((i * 131 + j * 71 + salt) % 1009) as f32 / 1009.0 - 0.5) * 1.7)
@@ -278,16 +312,36 @@ mod tests {
     fn row_blocks_give_the_bits_of_one_gemm() {
         for &(m, k, n) in &[(1000, 300, 70), (517, 64, 129), (97, 1030, 33)] {
             let (a, b) = (filled(m, k, 1), filled(k, n, 2));
-            let mut whole = Array2::<f32>::zeros((m, n));
+            let mut whole = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
             gemm_into(a.view(), b.view(), whole.view_mut());
             for rows in [1, 7, 64, 100, 333] {
-                let mut split = Array2::<f32>::zeros((m, n));
+                let mut split = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
                 for start in (0..m).step_by(rows) {
                     let end = (start + rows).min(m);
                     gemm_into(a.slice(s![start..end, ..]), b.view(), split.slice_mut(s![start..end, ..]));
                 }
-                let same = whole.iter().zip(&split).all(|(x, y)| x.to_bits() == y.to_bits());
+                let same = init(&whole).iter().zip(init(&split)).all(|(x, y)| x.to_bits() == y.to_bits());
                 assert!(same, "{m}x{k}x{n} split every {rows} rows differs");
+            }
+        }
+    }
+
+    /// Column blocks of any size, at any offset, give the bits of one whole
+    /// GEMM too (the split used for products with few rows).
+    #[test]
+    fn column_blocks_give_the_bits_of_one_gemm() {
+        for &(m, k, n) in &[(64, 8192, 64), (70, 300, 1030), (33, 1030, 97)] {
+            let (a, b) = (filled(k, m, 3), filled(k, n, 4)); // A = aᵀ, read strided
+            let mut whole = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
+            gemm_into(a.t(), b.view(), whole.view_mut());
+            for cols in [1, 7, 16, 32, 100, 333] {
+                let mut split = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
+                for start in (0..n).step_by(cols) {
+                    let end = (start + cols).min(n);
+                    gemm_into(a.t(), b.slice(s![.., start..end]), split.slice_mut(s![.., start..end]));
+                }
+                let same = init(&whole).iter().zip(init(&split)).all(|(x, y)| x.to_bits() == y.to_bits());
+                assert!(same, "{m}x{k}x{n} split every {cols} columns differs");
             }
         }
     }

@@ -3,6 +3,7 @@
 
 use ndarray::{Axis, IxDyn};
 
+use crate::parallel::{sum_axis, to_standard};
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
@@ -28,17 +29,21 @@ impl<T: Real> Var<T> {
             "sum_axes: axes {axes:?} invalid for shape {:?}",
             self.shape()
         );
-        let mut y: Tensor<T> = self.value().clone();
-        for &a in sorted.iter().rev() {
-            y = y.sum_axis(Axis(a));
-        }
+        // Last axis first, as ndarray's `sum_axis` would, without cloning
+        // the input (see `parallel::sum_axis` for the fixed order).
+        let y: Tensor<T> = match sorted.split_last() {
+            None => self.value().clone(),
+            Some((&last, rest)) => {
+                rest.iter().rev().fold(sum_axis(self.value().view(), last), |y, &a| sum_axis(y.view(), a))
+            }
+        };
         let shape = self.shape().to_vec();
         record(y, &[self], move |g, _| {
             let mut g = g.view();
             for &a in &sorted {
                 g.insert_axis_inplace(Axis(a));
             }
-            vec![Some(g.broadcast(IxDyn(&shape)).expect("reduced axes broadcast back").to_owned())]
+            vec![Some(to_standard(g.broadcast(IxDyn(&shape)).expect("reduced axes broadcast back")))]
         })
     }
 

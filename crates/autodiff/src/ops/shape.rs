@@ -4,6 +4,7 @@
 
 use ndarray::{Axis, IxDyn};
 
+use crate::parallel::to_standard;
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
@@ -15,13 +16,14 @@ impl<T: Real> Var<T> {
     pub fn reshape(&self, shape: &[usize]) -> Var<T> {
         let n: usize = shape.iter().product();
         assert_eq!(n, self.value().len(), "reshape: {:?} to {shape:?} changes the element count", self.shape());
-        let y = row_major(self.value(), shape);
+        let y = reshaped(to_standard(self.value().view()), shape);
         let back = self.shape().to_vec();
         record(y, &[self], move |g, _| vec![Some(row_major(g, &back))])
     }
 
     /// Axes reordered: output axis `i` is input axis `axes[i]`. The data is
-    /// copied once in memory order; only the strides change.
+    /// copied once in memory order; only the strides change (the backward
+    /// permutes the gradient's strides back, with no copy).
     ///
     /// # Panics
     /// If `axes` is not a permutation of `0..ndim`.
@@ -33,7 +35,7 @@ impl<T: Real> Var<T> {
         }
         assert_eq!(axes.len(), self.ndim(), "permute: {axes:?} for shape {:?}", self.shape());
         let y = self.value().clone().permuted_axes(IxDyn(axes));
-        record(y, &[self], move |g, _| vec![Some(g.clone().permuted_axes(IxDyn(&inverse)))])
+        record(y, &[self], move |g, _| vec![Some(g.permuted_axes(IxDyn(&inverse)))])
     }
 
     /// Axes `a` and `b` swapped.
@@ -53,12 +55,17 @@ impl<T: Real> Var<T> {
 
 /// `t`'s elements in row-major order, shaped as `shape` (copies only if
 /// `t` is not already in standard layout).
-fn row_major<T: Real>(t: &Tensor<T>, shape: &[usize]) -> Tensor<T> {
-    let mut y = t.as_standard_layout().into_owned();
-    if y.shape() != shape {
-        y = y.into_shape_with_order(IxDyn(shape)).expect("standard layout reshapes");
+fn row_major<T: Real>(t: Tensor<T>, shape: &[usize]) -> Tensor<T> {
+    let t = if t.is_standard_layout() { t } else { to_standard(t.view()) };
+    reshaped(t, shape)
+}
+
+/// A standard-layout `t` with a new shape of the same element count.
+fn reshaped<T: Real>(t: Tensor<T>, shape: &[usize]) -> Tensor<T> {
+    if t.shape() == shape {
+        return t;
     }
-    y
+    t.into_shape_with_order(IxDyn(shape)).expect("standard layout reshapes")
 }
 
 /// Used by the index ops: the gradient of a selected piece scattered into
