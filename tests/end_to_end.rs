@@ -119,3 +119,53 @@ fn synth_train_explain_round_trip() {
     assert!(doc["global"]["mean_abs"].is_object());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn sequence_model_explains_windows_through_the_tools() {
+    let dir = temp_dir("seq");
+    ok("synth", &["railway", "--rows", "1200", "--seed", "4", "--out", "seq.csv", "--quiet"], &dir);
+    // The order column is also an id column: both roles must work.
+    ok(
+        "train",
+        &[
+            "--data",
+            "seq.csv",
+            "--label",
+            "Tc_target",
+            "--id",
+            "Tc_BaseCode,Tc_date",
+            "--sequence-by",
+            "Tc_SectionBreakStartKM",
+            "--order-by",
+            "Tc_date",
+            "--window",
+            "3",
+            "--lambda",
+            "0",
+            "--d-model",
+            "16",
+            "--heads",
+            "2",
+            "--blocks",
+            "1",
+            "--d-ff",
+            "32",
+            "--epochs",
+            "3",
+            "--out",
+            "seq.glt",
+            "--quiet",
+        ],
+        &dir,
+    );
+    ok("explain", &["--model", "seq.glt", "--data", "seq.csv", "--rows", "5,10", "--quiet", "--out", "seq.json"], &dir);
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("seq.json")).unwrap()).unwrap();
+    for row in doc["rows"].as_array().unwrap() {
+        let attr: Vec<Vec<f64>> = serde_json::from_value(row["attributions"].clone()).unwrap();
+        assert_eq!((attr.len(), attr[0].len()), (3, 31), "T × F attributions");
+        let sum: f64 = attr.iter().flatten().sum();
+        let diff = row["output"].as_f64().unwrap() - row["baseline_output"].as_f64().unwrap();
+        assert!((sum - diff).abs() <= 1e-3 * diff.abs().max(1e-9) + 1e-7, "completeness {sum} vs {diff}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -33,7 +33,7 @@ pub fn load(model: &Model, path: &Path, ids: &[String], extra: &[String]) -> Res
     let label = columns.contains(&cfg.label).then(|| cfg.label.clone());
     let mut extra: Vec<String> = extra.to_vec();
     extra.extend(cfg.sequence_by.iter().chain(&cfg.order_by).cloned());
-    extra.retain(|c| Some(c) != label.as_ref() && !ids.contains(c));
+    extra.retain(|c| Some(c) != label.as_ref());
     extra.sort();
     extra.dedup();
     let opts = LoadOptions {
