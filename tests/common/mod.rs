@@ -1,18 +1,42 @@
 //! Running the workspace's binaries from the root package's tests. They
-//! are separate packages, so they are found beside the test executable
-//! (`target/<profile>/`), where `cargo test --workspace` builds them.
+//! are separate packages, and cargo builds a package's executables only for
+//! that package's own integration tests, so the first use in a test
+//! process runs `cargo build` for the four tools (same profile and target
+//! folder; a no-op when they are up to date, and never a stale binary).
 
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Once;
+
+const TOOLS: [&str; 4] = ["glassbox-synth", "glassbox-train", "glassbox-explain", "glassbox-inspect"];
+
+/// Builds the tool executables once per test process.
+fn build_tools(profile_dir: &Path) {
+    static BUILD: Once = Once::new();
+    BUILD.call_once(|| {
+        let target = profile_dir.parent().expect("target folder");
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.arg("build").arg("--quiet").env("CARGO_TARGET_DIR", target).current_dir(env!("CARGO_MANIFEST_DIR"));
+        if profile_dir.file_name().is_some_and(|p| p == "release") {
+            cmd.arg("--release");
+        }
+        for p in TOOLS {
+            cmd.args(["-p", p]);
+        }
+        let status = cmd.status().expect("cargo runs");
+        assert!(status.success(), "building the tools failed");
+    });
+}
 
 /// Path of a workspace binary (`synth`, `train`, `explain`, `inspect`).
 pub fn bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable");
     let dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
+    build_tools(dir);
     let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(path.exists(), "{} not built: run `cargo test --workspace`", path.display());
+    assert!(path.exists(), "{} was not built", path.display());
     path
 }
 
