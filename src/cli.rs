@@ -77,10 +77,6 @@ pub fn set_threads(threads: Option<usize>) -> Result<(), String> {
     if n == 0 {
         return Err("--threads must be at least 1".into());
     }
-    rayon_pool(n)
-}
-
-fn rayon_pool(n: usize) -> Result<(), String> {
     rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| format!("--threads {n}: {e}"))
 }
 

@@ -38,9 +38,4 @@ impl Examples {
     pub fn rows(&self, idx: &[usize]) -> Examples {
         Examples { x: self.x.select(Axis(0), idx), y: idx.iter().map(|&i| self.y[i]).collect() }
     }
-
-    /// The shape of one row.
-    pub fn row_shape(&self) -> &[usize] {
-        &self.x.shape()[1..]
-    }
 }

@@ -20,6 +20,7 @@ use ndarray::Axis;
 use crate::examples::Examples;
 use crate::group_lasso::GroupLasso;
 use crate::layers::Pass;
+use crate::params::constants;
 use crate::train::{FitOptions, Fitted, Problem};
 
 /// Models within this much validation ROC-AUC of the best are "as good".
@@ -43,7 +44,7 @@ pub struct PathPoint {
 /// λ_max at the given (dense) parameters; see the module docs.
 pub fn lambda_max(problem: &Problem<'_>, params: &[Tensor<f32>], groups: &[Vec<usize>], batch_size: usize) -> f64 {
     let w_idx = problem.glt.tokenizer_weight();
-    let mut consts: Vec<Var<f32>> = params.iter().map(|p| Var::constant(p.clone())).collect();
+    let mut consts: Vec<Var<f32>> = constants(params);
     let w_shape = params[w_idx].raw_dim();
     let (mut sum, mut sum_sq, mut batches) =
         (Tensor::<f64>::zeros(w_shape.clone()), Tensor::<f64>::zeros(w_shape.clone()), 0.0);

@@ -227,7 +227,7 @@ impl Problem<'_> {
 /// Logits `[N, C]` of raw inputs (imputed), in chunks of [`EVAL_CHUNK`]
 /// rows, without a tape.
 pub fn logits_chunked(glt: &Glt, scaler: &Scaler, params: &[Tensor<f32>], x: &Tensor<f32>) -> Array2<f32> {
-    let consts: Vec<Var<f32>> = params.iter().map(|p| Var::constant(p.clone())).collect();
+    let consts: Vec<Var<f32>> = constants(params);
     let n = x.shape()[0];
     let mut out = Array2::<f32>::zeros((n, glt.config.n_classes));
     for start in (0..n).step_by(EVAL_CHUNK) {
@@ -250,9 +250,4 @@ pub fn softmax_rows(logits: &Array2<f32>) -> Array2<f64> {
         row.mapv_inplace(|v| v / s);
     }
     p
-}
-
-/// Parameters as f64 constants, for passes run in f64.
-pub fn params_f64(params: &[Tensor<f32>]) -> Vec<Var<f64>> {
-    constants(params)
 }
