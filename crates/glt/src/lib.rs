@@ -7,9 +7,12 @@
 //! - [`group_lasso::GroupLasso`]: penalty and proximal step;
 //!   [`optim::AdamW`]; [`train`] the mini-batch loop; [`lambda_path`] the
 //!   `--lambda auto` path; [`training::train`] the whole run.
+//! - [`attribution_eval`]: rankings, top-k retraining, deletion curves and
+//!   agreement (`explain evaluate`).
 //! - [`data`]: CSV, globs, groups files, windows, splits; [`metrics`];
 //!   [`model_file::Model`]: the trained model and its file.
 
+pub mod attribution_eval;
 mod config;
 pub mod data;
 mod error;

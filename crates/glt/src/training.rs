@@ -94,6 +94,51 @@ pub enum Progress<'a> {
     Path(&'a PathPoint),
 }
 
+impl TrainSpec {
+    /// The hyper-parameters a model was trained with (its report's), with λ
+    /// fixed at the report's chosen value: what retraining the same model on
+    /// other features needs (`explain evaluate`).
+    pub fn from_report(report: &TrainingReport) -> Self {
+        let cfg = &report.config;
+        let sequence = match (&cfg.sequence_by, &cfg.order_by, cfg.model.mode) {
+            (Some(by), Some(order_by), InputMode::Sequence { seq_len }) => {
+                Some(SequenceSpec { by: by.clone(), order_by: order_by.clone(), window: seq_len })
+            }
+            _ => None,
+        };
+        TrainSpec {
+            label: cfg.label.clone(),
+            model: cfg.model.clone(),
+            fit: cfg.fit.clone(),
+            lambda: LambdaChoice::Fixed(report.lambda),
+            balanced: cfg.balanced_class_weights,
+            // A sequence model's split key is its sequence column, implied below.
+            split_by: cfg.split_by.clone().filter(|s| Some(s) != cfg.sequence_by.as_ref()),
+            sequence,
+        }
+    }
+
+    /// The column whose values are kept within one split, if any (the
+    /// sequence key in sequence mode).
+    pub fn split_key(&self) -> Option<&str> {
+        self.split_by.as_deref().or(self.sequence.as_ref().map(|s| s.by.as_str()))
+    }
+}
+
+/// The train / validation / test split [`train`] uses for `data` (a function
+/// of the labels, the split key and the seed only, so retraining on other
+/// features of the same table keeps it).
+pub fn split_for(data: &Dataset, spec: &TrainSpec) -> Result<Split, GltError> {
+    let labels = data
+        .labels
+        .as_ref()
+        .ok_or_else(|| GltError::Training(format!("{}: no label column was loaded", data.path.display())))?;
+    Ok(match spec.split_key() {
+        Some(col) => grouped_split(labels, extra(data, col, "split")?, SPLIT_FRACTIONS, spec.fit.seed)?,
+        None => stratified_split(labels, SPLIT_FRACTIONS, spec.fit.seed)?,
+    })
+}
+
 fn extra<'d>(data: &'d Dataset, name: &str, role: &str) -> Result<&'d [String], GltError> {
     data.extra_column(name)
         .ok_or_else(|| GltError::Training(format!("{}: the {role} column {name} was not loaded", data.path.display())))
@@ -112,11 +157,8 @@ pub fn train(
         .ok_or_else(|| GltError::Training(format!("{}: no label column was loaded", data.path.display())))?;
     groups.validate(data.n_features(), "groups")?;
     let seed = spec.fit.seed;
-    let split_key = spec.split_by.as_deref().or(spec.sequence.as_ref().map(|s| s.by.as_str()));
-    let split: Split = match split_key {
-        Some(col) => grouped_split(labels, extra(data, col, "split")?, SPLIT_FRACTIONS, seed)?,
-        None => stratified_split(labels, SPLIT_FRACTIONS, seed)?,
-    };
+    let split_key = spec.split_key();
+    let split = split_for(data, spec)?;
     let scaler = Scaler::fit(data.x.select(Axis(0), &split.train).view());
 
     let mut config = spec.model.clone();

@@ -209,6 +209,14 @@ pub enum DataError {
         /// Number of rows.
         rows: usize,
     },
+    /// A feature index outside the data set.
+    #[error("feature {feature} is out of range: the data set has {features} features")]
+    FeatureOutOfRange {
+        /// The index asked for.
+        feature: usize,
+        /// Number of features.
+        features: usize,
+    },
 }
 
 /// A readable, bounded list of names for error messages: `"a", "b", "c" and 12 more`.

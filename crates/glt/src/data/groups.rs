@@ -169,6 +169,31 @@ impl FeatureGroups {
         out
     }
 
+    /// The partition of a feature subset: `kept[i]` is the old index of new feature `i`;
+    /// groups keep their names and order, restricted to kept features, and groups with
+    /// no kept feature disappear.
+    ///
+    /// ```
+    /// use glassbox_glt::data::FeatureGroups;
+    /// let g = FeatureGroups { names: vec!["a".into(), "b".into()], members: vec![vec![0, 2], vec![1]] };
+    /// let r = g.restrict(&[2, 0]);
+    /// assert_eq!(r.names, ["a"]);
+    /// assert_eq!(r.members, [vec![0, 1]]);
+    /// ```
+    pub fn restrict(&self, kept: &[usize]) -> FeatureGroups {
+        let mut names = Vec::new();
+        let mut members = Vec::new();
+        for (name, m) in self.names.iter().zip(&self.members) {
+            let mut new: Vec<usize> = (0..kept.len()).filter(|&i| m.contains(&kept[i])).collect();
+            new.sort_unstable();
+            if !new.is_empty() {
+                names.push(name.clone());
+                members.push(new);
+            }
+        }
+        FeatureGroups { names, members }
+    }
+
     /// Feature names of each group.
     pub fn member_names(&self, feature_names: &[String]) -> Vec<Vec<String>> {
         self.members.iter().map(|m| m.iter().filter_map(|&f| feature_names.get(f).cloned()).collect()).collect()

@@ -140,6 +140,33 @@ impl Dataset {
         })
     }
 
+    /// A new data set holding only the given feature columns, in the given order (e.g. the
+    /// top-k features of a ranking). Rows, labels, ids and extra columns are kept.
+    ///
+    /// ```
+    /// # use glassbox_glt::data::{load_csv_from_reader, LoadOptions};
+    /// let opts = LoadOptions { label: Some("y".into()), ..Default::default() };
+    /// let data = load_csv_from_reader("a,b,c,y\n1,,3,0\n4,5,6,1\n".as_bytes(), "mem.csv".as_ref(), &opts)?;
+    /// let part = data.select_features(&[2, 1])?;
+    /// assert_eq!(part.feature_names, ["c", "b"]);
+    /// assert_eq!(part.x.row(1).to_vec(), [6.0, 5.0]);
+    /// assert_eq!(part.missing, [0, 1]);
+    /// assert!(data.select_features(&[3]).is_err());
+    /// # Ok::<(), glassbox_glt::data::DataError>(())
+    /// ```
+    pub fn select_features(&self, columns: &[usize]) -> Result<Dataset, DataError> {
+        let n = self.n_features();
+        if let Some(&bad) = columns.iter().find(|&&c| c >= n) {
+            return Err(DataError::FeatureOutOfRange { feature: bad, features: n });
+        }
+        Ok(Dataset {
+            feature_names: columns.iter().map(|&c| self.feature_names[c].clone()).collect(),
+            x: self.x.select(Axis(1), columns),
+            missing: columns.iter().map(|&c| self.missing[c]).collect(),
+            ..self.clone()
+        })
+    }
+
     /// Number of rows per class (empty when there are no labels).
     pub fn class_counts(&self) -> Vec<usize> {
         let mut counts = vec![0; self.class_names.len()];

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub use curve::{best_f1_threshold, pr_auc, roc_auc};
 pub use multiclass::{multiclass_metrics, MulticlassMetrics};
-pub use significance::asimov_significance;
+pub use significance::{asimov_significance, weighted_significance, Significance};
 
 use rank::{check_lengths, f1_value};
 
