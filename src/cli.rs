@@ -10,8 +10,8 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Parses the command line. `--help`/`--version` print as usual; any other
-/// argument error prints its first line (which names the flag) and exits
-/// with status 2.
+/// argument error prints its message as one line (naming the flag) and
+/// exits with status 2.
 pub fn parse_args<C: Parser>() -> C {
     match C::try_parse() {
         Ok(c) => c,
@@ -25,9 +25,17 @@ pub fn parse_args<C: Parser>() -> C {
             ) {
                 e.exit();
             }
+            // The message is the first paragraph (a missing-argument error
+            // lists the flags on the following lines); joined into one line.
             let text = e.render().to_string();
-            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("error: invalid arguments");
-            eprintln!("{first} (see --help)");
+            let paragraph: Vec<&str> = text
+                .lines()
+                .skip_while(|l| l.trim().is_empty())
+                .take_while(|l| !l.trim().is_empty() && !l.starts_with("Usage:"))
+                .map(str::trim)
+                .collect();
+            let message = if paragraph.is_empty() { "error: invalid arguments".into() } else { paragraph.join(" ") };
+            eprintln!("{message} (see --help)");
             std::process::exit(2);
         }
     }

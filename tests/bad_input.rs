@@ -77,6 +77,22 @@ fn every_kind_of_bad_input_is_one_clear_line() {
     fails("explain", &["--model", "m.glt", "--data", "ok.csv", "--plot", "c.jpg"], &dir, &["c.jpg"]);
     fails("explain", &["--model", "m.glt", "--data", "ok.csv", "--target", "7"], &dir, &["--target", "7"]);
     fails("explain", &["--model", "m.glt"], &dir, &["--data"]);
+
+    // explain evaluate.
+    fn ev<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+        [&["evaluate", "--model", "m.glt", "--data", "ok.csv"][..], extra].concat()
+    }
+    std::fs::write(dir.join("no-importance.json"), "{\"kind\": \"collider\"}").unwrap();
+    fails("explain", &ev(&["--rankings", "zero,shap"]), &dir, &["--rankings", "shap"]);
+    fails("explain", &ev(&["--rankings", "weighted"]), &dir, &["--weight-column"]);
+    fails("explain", &ev(&["--format", "bmp"]), &dir, &["--format", "bmp"]);
+    fails("explain", &ev(&["--k-max", "0"]), &dir, &["--k-max"]);
+    fails("explain", &ev(&["--truth", "missing.json"]), &dir, &["--truth", "missing.json"]);
+    fails("explain", &ev(&["--truth", "no-importance.json"]), &dir, &["no-importance.json", "importance"]);
+    fails("explain", &ev(&["--weight-column", "nope"]), &dir, &["nope"]);
+    fails("explain", &["evaluate", "--model", "m.glt", "--data", "missing.csv"], &dir, &["missing.csv"]);
+    fails("explain", &["evaluate", "--model", "m.glt"], &dir, &["--data"]);
+    fails("explain", &["--model", "m.glt", "evaluate"], &dir, &["evaluate"]);
     fails("synth", &["railway", "--rows", "0", "--out", "x.csv"], &dir, &["--rows"]);
     assert!(!dir.join("x.csv").exists());
     let _ = repo();

@@ -215,6 +215,15 @@ impl Model {
     /// Class probabilities `[N, C]` of raw rows (`[N, F]` or `[N, T, F]`,
     /// missing values as NaN), computed in f32 without a tape.
     pub fn probabilities(&self, x: &Tensor<f64>) -> Result<Array2<f64>, GltError> {
+        Ok(crate::train::softmax_rows(&self.logits_f32(x)?))
+    }
+
+    /// Logits `[N, C]` of raw rows, as [`Model::probabilities`] computes them.
+    pub fn logits(&self, x: &Tensor<f64>) -> Result<Array2<f64>, GltError> {
+        Ok(self.logits_f32(x)?.mapv(f64::from))
+    }
+
+    fn logits_f32(&self, x: &Tensor<f64>) -> Result<Array2<f32>, GltError> {
         let row = self.glt.row_shape();
         if x.ndim() != row.len() + 1 || x.shape()[1..] != row[..] {
             return Err(GltError::Shape(format!(
@@ -225,7 +234,6 @@ impl Model {
         }
         let mut x = x.clone();
         self.scaler.impute(&mut x);
-        let logits = crate::train::logits_chunked(&self.glt, &self.scaler, &self.params, &x.mapv(|v| v as f32));
-        Ok(crate::train::softmax_rows(&logits))
+        Ok(crate::train::logits_chunked(&self.glt, &self.scaler, &self.params, &x.mapv(|v| v as f32)))
     }
 }
