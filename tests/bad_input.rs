@@ -87,6 +87,7 @@ fn every_kind_of_bad_input_is_one_clear_line() {
     fails("explain", &ev(&["--rankings", "weighted"]), &dir, &["--weight-column"]);
     fails("explain", &ev(&["--format", "bmp"]), &dir, &["--format", "bmp"]);
     fails("explain", &ev(&["--k-max", "0"]), &dir, &["--k-max"]);
+    fails("explain", &ev(&["--retrain-lambda=-1"]), &dir, &["--retrain-lambda"]);
     fails("explain", &ev(&["--truth", "missing.json"]), &dir, &["--truth", "missing.json"]);
     fails("explain", &ev(&["--truth", "no-importance.json"]), &dir, &["no-importance.json", "importance"]);
     fails("explain", &ev(&["--weight-column", "nope"]), &dir, &["nope"]);

@@ -28,7 +28,7 @@ use glassbox::cli::{progress_bar, set_threads};
 use glassbox_glt::attribution_eval::{
     curve_area, deletion_curve, distinct_subsets, random_orders, random_ranking, TopKRetrainer,
 };
-use glassbox_glt::training::{split_for, TrainSpec};
+use glassbox_glt::training::{split_for, LambdaChoice, TrainSpec};
 use glassbox_glt::{InputMode, Model};
 use glassbox_ig::{IgConfig, Method, Output};
 use ndarray::{Array2, Axis};
@@ -85,6 +85,9 @@ pub struct Args {
     /// Ground truth from `synth --truth` (its "importance" per feature).
     #[arg(long)]
     truth: Option<PathBuf>,
+    /// λ of the retrained models (default: the λ the model's training chose).
+    #[arg(long)]
+    retrain_lambda: Option<f64>,
     /// Skip the top-k retraining (rankings, deletion and agreement only).
     #[arg(long)]
     no_retrain: bool,
@@ -164,7 +167,13 @@ pub fn run(a: Args) -> Result<()> {
         Some(p) => Some(results::Truth::load(p, &model.feature_names)?),
         None => None,
     };
-    let spec = TrainSpec::from_report(&model.report);
+    let mut spec = TrainSpec::from_report(&model.report);
+    let lambda = match a.retrain_lambda {
+        Some(l) if !(l >= 0.0 && l.is_finite()) => bail!("--retrain-lambda {l} must be a number ≥ 0"),
+        Some(l) => l,
+        None => model.report.lambda,
+    };
+    spec.lambda = LambdaChoice::Fixed(lambda);
     let mut extra: Vec<String> = a.weight_column.iter().chain(&spec.split_by).cloned().collect();
     if let Some(f) = &a.background_filter {
         extra.push(f.split_once('=').map_or(f.as_str(), |(c, _)| c).to_string());
@@ -274,7 +283,7 @@ pub fn run(a: Args) -> Result<()> {
             models_trained: subsets.len(),
             test_rows: retrainer.test_rows().len(),
             weight_scale: inputs.data.rows() as f64 / retrainer.test_rows().len().max(1) as f64,
-            lambda: model.report.lambda,
+            lambda,
             all_features,
             points,
         })
