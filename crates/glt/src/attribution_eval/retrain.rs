@@ -36,6 +36,33 @@ pub struct TopKScore {
 }
 
 /// Retrains a binary tabular model on feature subsets of one table.
+///
+/// ```
+/// use glassbox_glt::attribution_eval::TopKRetrainer;
+/// use glassbox_glt::data::{load_csv_from_reader, FeatureGroups, LoadOptions};
+/// use glassbox_glt::train::FitOptions;
+/// use glassbox_glt::training::{LambdaChoice, TrainSpec};
+/// use glassbox_glt::GltConfig;
+/// // y = [a > 0]; b is noise.
+/// let mut csv = String::from("a,b,y\n");
+/// for i in 0..300 {
+///     let (a, b) = ((i as f64 * 0.37).sin(), (i as f64 * 1.91).cos());
+///     csv += &format!("{a},{b},{}\n", u8::from(a > 0.0));
+/// }
+/// let opts = LoadOptions { label: Some("y".into()), ..Default::default() };
+/// let data = load_csv_from_reader(csv.as_bytes(), "mem.csv".as_ref(), &opts)?;
+/// let groups = FeatureGroups::singletons(&data.feature_names);
+/// let spec = TrainSpec {
+///     model: GltConfig { d_model: 8, n_heads: 2, n_blocks: 1, d_ff: 8, ..GltConfig::tabular(1, 2) },
+///     fit: FitOptions { epochs: 15, batch_size: 32, lr: 1e-2, ..FitOptions::default() },
+///     lambda: LambdaChoice::Fixed(0.0),
+///     ..TrainSpec::new("y")
+/// };
+/// let retrainer = TopKRetrainer::new(&data, &groups, spec, None)?;
+/// let (with_a, with_b) = (retrainer.score(&[0])?, retrainer.score(&[1])?);
+/// assert!(with_a.roc_auc.unwrap() > 0.9 && with_b.roc_auc.unwrap() < 0.7);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct TopKRetrainer<'a> {
     data: &'a Dataset,
