@@ -106,7 +106,13 @@ fn evaluate_measures_every_ranking_and_is_reproducible() {
         let svg = std::fs::read_to_string(dir.join("eval").join(format!("{chart}.svg"))).unwrap();
         assert!(svg.starts_with("<svg"), "{chart}");
     }
+    let summary = e["summary"].as_array().unwrap();
+    assert_eq!(summary.len(), 5);
+    for m in summary {
+        assert!(m["mean_roc_auc"].as_f64().is_some() && m["mean_feature_agreement"].as_f64().is_some(), "{m}");
+    }
     let csv = std::fs::read_to_string(dir.join("eval/evaluation.csv")).unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("summary,zero,,,mean_roc_auc,")));
     assert!(csv.starts_with("section,ranking,k,feature,metric,value\n"));
     assert!(csv.lines().any(|l| l.starts_with("retraining,random,3,,significance,")));
 

@@ -290,7 +290,7 @@ pub fn run(a: Args) -> Result<()> {
     };
     let retraining_seconds = t.elapsed().as_secs_f64();
 
-    let evaluation = Evaluation {
+    let mut evaluation = Evaluation {
         model: a.model.display().to_string(),
         data: a.data.display().to_string(),
         target: model.class_names[target].clone(),
@@ -309,6 +309,7 @@ pub fn run(a: Args) -> Result<()> {
         deletion,
         retraining,
         truth: agreement,
+        summary: Vec::new(),
         seconds: Timing {
             attributions: attribution_seconds,
             deletion: deletion_seconds,
@@ -316,6 +317,7 @@ pub fn run(a: Args) -> Result<()> {
             total: start.elapsed().as_secs_f64(),
         },
     };
+    evaluation.summary = evaluation.summarise();
     println!("{}", tables::render(&evaluation, &reference.describe));
     if let Some(dir) = &a.out_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("--out-dir {}", dir.display()))?;

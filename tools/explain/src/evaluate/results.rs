@@ -126,6 +126,56 @@ pub struct TruthAgreement {
     pub points: Vec<AgreementPoint>,
 }
 
+/// One number per ranking and measurement: means over k = 1…K (the
+/// normalised area under each per-k curve) and the deletion gain.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Ranking.
+    pub ranking: String,
+    /// Mean held-out ROC-AUC of the top-k retrainings.
+    pub mean_roc_auc: Option<f64>,
+    /// Mean held-out accuracy of the top-k retrainings.
+    pub mean_accuracy: Option<f64>,
+    /// Mean significance Z of the top-k retrainings.
+    pub mean_significance: Option<f64>,
+    /// Deletion area minus the random-order area with the same values.
+    pub deletion_gain: Option<f64>,
+    /// Mean feature agreement of the global top k with the truth.
+    pub mean_feature_agreement: Option<f64>,
+    /// Mean over k of the rows' mean feature agreement with the truth.
+    pub mean_row_feature_agreement: Option<f64>,
+}
+
+fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    let v: Vec<f64> = values.collect::<Option<Vec<f64>>>()?;
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+impl Evaluation {
+    /// The per-ranking summary of everything measured.
+    pub fn summarise(&self) -> Vec<Summary> {
+        self.rankings
+            .iter()
+            .map(|r| {
+                let name = r.name.as_str();
+                let points: Vec<&RetrainPoint> =
+                    self.retraining.iter().flat_map(|t| t.points.iter().filter(|p| p.ranking == name)).collect();
+                let truth: Vec<&AgreementPoint> =
+                    self.truth.iter().flat_map(|t| t.points.iter().filter(|p| p.ranking == name)).collect();
+                Summary {
+                    ranking: r.name.clone(),
+                    mean_roc_auc: mean(points.iter().map(|p| p.score.roc_auc)),
+                    mean_accuracy: mean(points.iter().map(|p| Some(p.score.accuracy))),
+                    mean_significance: mean(points.iter().map(|p| p.score.significance.map(|s| s.z))),
+                    deletion_gain: self.deletion.iter().find(|d| d.ranking == name).map(|d| d.area - d.random_area),
+                    mean_feature_agreement: mean(truth.iter().map(|p| Some(p.feature_agreement))),
+                    mean_row_feature_agreement: mean(truth.iter().map(|p| Some(p.row_feature_agreement))),
+                }
+            })
+            .collect()
+    }
+}
+
 /// Seconds per phase.
 #[derive(Debug, Clone, Serialize)]
 pub struct Timing {
@@ -161,6 +211,8 @@ pub struct Evaluation {
     pub deletion: Vec<Deletion>,
     pub retraining: Option<Retraining>,
     pub truth: Option<TruthAgreement>,
+    /// Filled by [`Evaluation::summarise`].
+    pub summary: Vec<Summary>,
     pub seconds: Timing,
 }
 
@@ -282,6 +334,14 @@ pub fn write(dir: &Path, e: &Evaluation) -> Result<()> {
             line("truth", &p.ranking, Some(p.k), "", "row_feature_agreement", Some(p.row_feature_agreement))?;
             line("truth", &p.ranking, Some(p.k), "", "row_rank_agreement", Some(p.row_rank_agreement))?;
         }
+    }
+    for m in &e.summary {
+        line("summary", &m.ranking, None, "", "mean_roc_auc", m.mean_roc_auc)?;
+        line("summary", &m.ranking, None, "", "mean_accuracy", m.mean_accuracy)?;
+        line("summary", &m.ranking, None, "", "mean_significance", m.mean_significance)?;
+        line("summary", &m.ranking, None, "", "deletion_gain", m.deletion_gain)?;
+        line("summary", &m.ranking, None, "", "mean_feature_agreement", m.mean_feature_agreement)?;
+        line("summary", &m.ranking, None, "", "mean_row_feature_agreement", m.mean_row_feature_agreement)?;
     }
     let csv = out.into_inner().map_err(|e| anyhow::anyhow!("evaluation.csv: {e}"))?;
     write_atomic(&dir.join("evaluation.csv"), &csv)?;

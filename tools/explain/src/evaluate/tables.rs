@@ -132,6 +132,31 @@ pub fn render(e: &Evaluation, background: &str) -> String {
             2,
         );
     }
+    let header: Vec<String> =
+        ["ranking", "mean ROC-AUC", "mean accuracy", "mean Z", "deletion gain", "mean FA", "mean row FA"]
+            .map(String::from)
+            .to_vec();
+    let rows: Vec<Vec<String>> = e
+        .summary
+        .iter()
+        .map(|m| {
+            vec![
+                m.ranking.clone(),
+                num(m.mean_roc_auc, 4),
+                num(m.mean_accuracy, 4),
+                num(m.mean_significance, 3),
+                num(m.deletion_gain, 4),
+                num(m.mean_feature_agreement, 3),
+                num(m.mean_row_feature_agreement, 3),
+            ]
+        })
+        .collect();
+    grid(
+        &mut out,
+        &format!("Summary (means over k = 1…{}; higher is better in every column):", e.k_max),
+        &header,
+        &rows,
+    );
     let s = &e.seconds;
     let _ = writeln!(
         out,
