@@ -91,6 +91,8 @@ fn every_kind_of_bad_input_is_one_clear_line() {
     fails("explain", &ev(&["--truth", "missing.json"]), &dir, &["--truth", "missing.json"]);
     fails("explain", &ev(&["--truth", "no-importance.json"]), &dir, &["no-importance.json", "importance"]);
     fails("explain", &ev(&["--weight-column", "nope"]), &dir, &["nope"]);
+    std::fs::write(dir.join("a-file"), "not a folder").unwrap();
+    fails("explain", &ev(&["--out-dir", "a-file"]), &dir, &["--out-dir", "a-file"]);
     fails("explain", &["evaluate", "--model", "m.glt", "--data", "missing.csv"], &dir, &["missing.csv"]);
     fails("explain", &["evaluate", "--model", "m.glt"], &dir, &["--data"]);
     fails("explain", &["--model", "m.glt", "evaluate"], &dir, &["evaluate"]);

@@ -104,6 +104,11 @@ impl<'a> TopKRetrainer<'a> {
         Ok(TopKRetrainer { data, groups, spec, test, weights })
     }
 
+    /// Rows of the table.
+    pub fn rows(&self) -> usize {
+        self.data.rows()
+    }
+
     /// The held-out rows every score is measured on.
     pub fn test_rows(&self) -> &[usize] {
         &self.test

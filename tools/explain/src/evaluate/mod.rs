@@ -17,6 +17,7 @@
 
 mod attributions;
 mod charts;
+mod measure;
 mod results;
 mod tables;
 
@@ -25,18 +26,15 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use glassbox::cli::{progress_bar, set_threads};
-use glassbox_glt::attribution_eval::{
-    curve_area, deletion_curve, distinct_subsets, random_orders, random_ranking, TopKRetrainer,
-};
+use glassbox_glt::attribution_eval::{random_orders, random_ranking, TopKRetrainer};
 use glassbox_glt::training::{split_for, LambdaChoice, TrainSpec};
 use glassbox_glt::{InputMode, Model};
 use glassbox_ig::{IgConfig, Method, Output};
-use ndarray::{Array2, Axis};
-use rayon::prelude::*;
+use ndarray::Axis;
 
 use crate::inputs;
 use attributions::BaselineRun;
-use results::{Deletion, Evaluation, RankingResult, RetrainPoint, Retraining, Timing};
+use results::{Evaluation, RankingResult, Timing};
 
 /// Attribution baselines compared, in report order.
 const BASELINES: [&str; 4] = ["zero", "mean", "background", "weighted"];
@@ -178,6 +176,10 @@ pub fn run(a: Args) -> Result<()> {
     if let Some(f) = &a.background_filter {
         extra.push(f.split_once('=').map_or(f.as_str(), |(c, _)| c).to_string());
     }
+    if let Some(dir) = &a.out_dir {
+        // Early, so that a bad folder fails before minutes of work.
+        std::fs::create_dir_all(dir).with_context(|| format!("--out-dir {}", dir.display()))?;
+    }
     let inputs = inputs::load(&model, &a.data, &[], &extra)?;
     if inputs.data.labels.is_none() {
         bail!("{}: no label column {} (evaluate retrains and scores)", a.data.display(), spec.label);
@@ -219,27 +221,8 @@ pub fn run(a: Args) -> Result<()> {
 
     // 2. Deletion curves, each against a random order with the same values.
     let t = Instant::now();
-    let score = |m: &Array2<f64>| -> Result<Vec<f64>> {
-        let out = match output {
-            Output::Probability => model.probabilities(&m.clone().into_dyn())?,
-            Output::Logit => model.logits(&m.clone().into_dyn())?,
-        };
-        Ok(out.column(target).to_vec())
-    };
     let random_rows = random_orders(explained.len(), n_features, a.seed);
-    let x2 = x.view().into_dimensionality::<ndarray::Ix2>()?;
-    let mut deletion = Vec::new();
-    for r in &runs {
-        let curve = deletion_curve(x2, &r.row_orders(), r.baseline_rows.view(), k_max, score)?;
-        let random_curve = deletion_curve(x2, &random_rows, r.baseline_rows.view(), k_max, score)?;
-        deletion.push(Deletion {
-            ranking: r.name.clone(),
-            area: curve_area(&curve),
-            random_area: curve_area(&random_curve),
-            curve,
-            random_curve,
-        });
-    }
+    let deletion = measure::deletion_curves(&model, &x, &runs, &random_rows, k_max, output, target)?;
     let deletion_seconds = t.elapsed().as_secs_f64();
 
     // 3. Ground-truth agreement.
@@ -250,43 +233,8 @@ pub fn run(a: Args) -> Result<()> {
     let retraining = if a.no_retrain {
         None
     } else {
-        let retrainer = TopKRetrainer::new(&inputs.data, &model.groups, spec.clone(), weights.clone())?;
-        let orders: Vec<Vec<usize>> = rankings.iter().map(|r| r.order.clone()).collect();
-        let (mut subsets, which) = distinct_subsets(&orders, k_max);
-        subsets.push((0..n_features).collect());
-        let bar =
-            progress_bar(subsets.len() as u64, a.quiet, "retraining [{bar:30}] {pos}/{len} models {elapsed_precise}");
-        let scores: Vec<_> = subsets
-            .par_iter()
-            .map(|s| {
-                let r = retrainer.score(s);
-                bar.inc(1);
-                r
-            })
-            .collect::<Result<_, _>>()
-            .context("top-k retraining")?;
-        bar.finish_and_clear();
-        let all_features = scores.last().cloned().expect("the full set is always trained");
-        let points = rankings
-            .iter()
-            .zip(&which)
-            .flat_map(|(r, w)| {
-                w.iter().enumerate().map(|(i, &s)| RetrainPoint {
-                    ranking: r.name.clone(),
-                    k: i + 1,
-                    features: r.names[..=i].to_vec(),
-                    score: scores[s].clone(),
-                })
-            })
-            .collect();
-        Some(Retraining {
-            models_trained: subsets.len(),
-            test_rows: retrainer.test_rows().len(),
-            weight_scale: inputs.data.rows() as f64 / retrainer.test_rows().len().max(1) as f64,
-            lambda,
-            all_features,
-            points,
-        })
+        let retrainer = TopKRetrainer::new(&inputs.data, &model.groups, spec, weights)?;
+        Some(measure::retrain_top_k(&retrainer, &rankings, k_max, lambda, a.quiet)?)
     };
     let retraining_seconds = t.elapsed().as_secs_f64();
 
@@ -320,9 +268,8 @@ pub fn run(a: Args) -> Result<()> {
     evaluation.summary = evaluation.summarise();
     println!("{}", tables::render(&evaluation, &reference.describe));
     if let Some(dir) = &a.out_dir {
-        std::fs::create_dir_all(dir).with_context(|| format!("--out-dir {}", dir.display()))?;
-        let written = charts::write_all(dir, &a.format, &evaluation)?;
         results::write(dir, &evaluation)?;
+        let written = charts::write_all(dir, &a.format, &evaluation)?;
         println!("wrote {} charts, evaluation.json and evaluation.csv to {}", written, dir.display());
     }
     Ok(())
