@@ -34,11 +34,12 @@ mod ops;
 mod parallel;
 mod real;
 mod tape;
+mod vector;
 
 pub use broadcast::{broadcast_shape, sum_to_shape};
 pub use gradcheck::{gradcheck, GradcheckError, GradcheckReport};
 pub use ops::matmul::products_run;
-pub use real::Real;
+pub use real::{exp_f32, Real};
 pub use tape::{Gradients, Tape, Tensor, Var};
 
 /// Re-exported so users name the same ndarray version.
