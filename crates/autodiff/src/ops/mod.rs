@@ -1,8 +1,9 @@
 //! The ops, one module each: forward and backward side by side.
 
 mod arith;
+mod attention;
 mod cross_entropy;
-mod dropout;
+pub mod dropout;
 mod elementwise;
 mod index;
 mod layer_norm;
