@@ -8,7 +8,7 @@
 //!   constants and are never recorded, so inference builds no tape and a
 //!   backward toward the inputs computes no parameter gradient.
 //! - The ops live in `ops/`, one module each with forward and backward
-//!   side by side: matmul (GEMM by matrixmultiply),
+//!   side by side: matmul (GEMM by matrixmultiply), the affine layer,
 //!   multi-head attention (a direct kernel for its tiny products), broadcasting
 //!   arithmetic, element-wise functions, softmax, layer norm, reductions,
 //!   shape and index ops, dropout and cross-entropy.

@@ -127,6 +127,16 @@ fn dropout_with_a_fixed_mask() {
     check(|v| v[0].dropout(0.3, &mut ChaCha8Rng::seed_from_u64(1)), vec![a]);
 }
 
+/// The affine layer toward input, weight and bias, for 2-D and 3-D and
+/// non-contiguous inputs.
+#[test]
+fn linear_toward_input_weight_and_bias() {
+    let (w, b) = (rand(&[4, 3], 60), rand(&[4], 61));
+    check(|v| v[0].linear(&v[1], &v[2]), vec![rand(&[5, 3], 62), w.clone(), b.clone()]);
+    check(|v| v[0].linear(&v[1], &v[2]), vec![rand(&[2, 5, 3], 63), w.clone(), b.clone()]);
+    check(|v| v[0].permute(&[1, 0, 2]).linear(&v[1], &v[2]), vec![rand(&[5, 2, 3], 64), w, b]);
+}
+
 /// The fused attention toward q, k and v: head widths that fill the
 /// kernel's register blocks (16) or not (3, 5), more than one register
 /// block of keys (S = 19 > 16), with and without a dropout mask.

@@ -7,6 +7,7 @@ pub mod dropout;
 mod elementwise;
 mod index;
 mod layer_norm;
+mod linear;
 pub mod matmul;
 mod reduce;
 mod shape;
