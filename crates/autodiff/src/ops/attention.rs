@@ -179,26 +179,27 @@ fn forward<T: Real>(
     let (qs, ks, vs) = (standard(q), standard(k), standard(v));
     let ms = mask.map(standard);
     let mut ctx = Tensor::<T>::uninit(IxDyn(&[n, s, d]));
-    let mut probs = Tensor::<T>::zeros(IxDyn(&[n, heads, s, sp]));
+    let mut probs = Tensor::<T>::uninit(IxDyn(&[n, heads, s, sp]));
     let (cs, ps) = (ctx.as_slice_mut().expect("fresh"), probs.as_slice_mut().expect("fresh"));
     let (row, maps) = (s * d, heads * s * sp);
-    let task = |i: usize, ctx: &mut [MaybeUninit<T>], probs: &mut [T]| {
+    let task = |i: usize, ctx: &mut [MaybeUninit<T>], probs: &mut [MaybeUninit<T>]| {
         let (q, k, v) = (seq(qs, i, row), seq(ks, i, row), seq(vs, i, row));
-        let (mut kt, mut pm) = (vec![T::zero(); d * sp], vec![T::zero(); s * sp]);
+        let (mut kt, mut x, mut pm) = (vec![T::zero(); d * sp], vec![T::zero(); s * sp], vec![T::zero(); s * sp]);
         wide(
             #[inline(always)]
             || {
                 transpose(k, dims, &mut kt);
-                for (h, x) in probs.chunks_exact_mut(s * sp).enumerate() {
+                for (h, p) in probs.chunks_exact_mut(s * sp).enumerate() {
                     let qh = Strided { data: &q[h * dh..], rs: d, cs: 1 };
-                    small_gemm(s, dh, sp, qh, &kt[h * dh * sp..], sp, x, sp); // Q_h K_hᵀ
+                    small_gemm(s, dh, sp, qh, &kt[h * dh * sp..], sp, &mut x, sp); // Q_h K_hᵀ
                     x.chunks_exact_mut(sp).for_each(|r| softmax_row(r, s, scale));
+                    p.iter_mut().zip(&x).for_each(|(p, &v)| *p = MaybeUninit::new(v));
                     let used = match ms {
                         Some(ms) => {
-                            masked(x, seq(ms, i * heads + h, s * s), dims, &mut pm);
+                            masked(&x, seq(ms, i * heads + h, s * s), dims, &mut pm);
                             &pm
                         }
-                        None => &*x,
+                        None => &x,
                     };
                     let p = Strided { data: used, rs: sp, cs: 1 };
                     small_gemm(s, s, dh, p, &v[h * dh..], d, &mut ctx[h * dh..], d);
@@ -212,9 +213,10 @@ fn forward<T: Real>(
     }
     // SAFETY: each sequence's task writes all of its `[S, d]` context rows
     // (`small_gemm` writes its whole S×d_h window, and the heads cover the
-    // d columns); the tasks cover all N sequences. With S·d = 0 or
-    // H·S = 0 the context is empty.
-    unsafe { (ctx.assume_init(), Arc::new(probs)) }
+    // d columns) and all of its `[H, S, sp]` probabilities (one copy of
+    // the S×sp scratch per head); the tasks cover all N sequences. With
+    // S·d = 0 or H·S = 0 both are empty.
+    unsafe { (ctx.assume_init(), Arc::new(probs.assume_init())) }
 }
 
 /// The gradients toward q, k, v (only those `needs` asks for).
