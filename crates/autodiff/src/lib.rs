@@ -8,7 +8,8 @@
 //!   constants and are never recorded, so inference builds no tape and a
 //!   backward toward the inputs computes no parameter gradient.
 //! - The ops live in `ops/`, one module each with forward and backward
-//!   side by side: matmul (GEMM by matrixmultiply), broadcasting
+//!   side by side: matmul (GEMM by matrixmultiply), the affine layer,
+//!   multi-head attention (a direct kernel for its tiny products), broadcasting
 //!   arithmetic, element-wise functions, softmax, layer norm, reductions,
 //!   shape and index ops, dropout and cross-entropy.
 //! - [`gradcheck`] proves a gradient against central differences in f64.
@@ -33,12 +34,15 @@ mod gradcheck;
 mod ops;
 mod parallel;
 mod real;
+mod small_gemm;
 mod tape;
+mod vector;
 
 pub use broadcast::{broadcast_shape, sum_to_shape};
 pub use gradcheck::{gradcheck, GradcheckError, GradcheckReport};
+pub use ops::dropout::dropout_mask;
 pub use ops::matmul::products_run;
-pub use real::Real;
+pub use real::{exp_f32, Real};
 pub use tape::{Gradients, Tape, Tensor, Var};
 
 /// Re-exported so users name the same ndarray version.

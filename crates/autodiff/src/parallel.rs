@@ -13,15 +13,18 @@
 //! a fixed size ([`CHUNK_LEN`] elements, or whole lanes); any other layout
 //! goes through `ndarray::Zip` (parallel above [`PARALLEL_MIN_LEN`]).
 
+use std::mem::MaybeUninit;
+
 use ndarray::{ArrayView1, ArrayViewD, ArrayViewMut1, ArrayViewMutD, Axis, Dimension, Ix2, Ix3, Ix4, IxDyn, Zip};
 use rayon::prelude::*;
 
+use crate::vector::wide;
 use crate::{Real, Tensor};
 
 /// Tensors with at least this many elements are processed in parallel.
 pub(crate) const PARALLEL_MIN_LEN: usize = 1 << 15;
 /// Elements per parallel task of the slice kernels (scheduling only).
-const CHUNK_LEN: usize = 1 << 14;
+pub(crate) const CHUNK_LEN: usize = 1 << 14;
 /// Columns per parallel task of a column sum (scheduling only).
 const COLUMN_BLOCK: usize = 16;
 
@@ -44,20 +47,87 @@ pub(crate) fn lane_chunk(lane: usize) -> usize {
 
 /// `f` applied to every element.
 pub(crate) fn par_map<T: Real>(x: &Tensor<T>, f: impl Fn(T) -> T + Sync + Send) -> Tensor<T> {
-    if x.len() < PARALLEL_MIN_LEN {
-        return x.mapv(f);
+    match x.as_slice() {
+        Some(src) => fill(x.raw_dim(), CHUNK_LEN, |start, len| src[start..start + len].iter().map(|&v| f(v))),
+        None if x.len() >= PARALLEL_MIN_LEN => Zip::from(x).par_map_collect(|&v| f(v)),
+        None => x.mapv(f),
     }
-    let Some(src) = x.as_slice() else { return Zip::from(x).par_map_collect(|&v| f(v)) };
-    let mut out = Tensor::<T>::zeros(x.raw_dim());
-    let dst = out.as_slice_mut().expect("fresh array is contiguous");
-    for_chunks(dst, CHUNK_LEN, |start, o| o.iter_mut().zip(&src[start..]).for_each(|(o, &v)| *o = f(v)));
-    out
+}
+
+/// A new standard-layout tensor of shape `dim`, written chunk by chunk
+/// (chunks of `chunk` elements, in parallel when large, see [`for_chunks`])
+/// from the values `f(start, len)` yields for the chunk at `start`, without
+/// zeroing the buffer first.
+///
+/// # Panics
+/// If `f` yields fewer than `len` values for a chunk.
+pub(crate) fn fill<T: Real, I: Iterator<Item = T>>(
+    dim: IxDyn,
+    chunk: usize,
+    f: impl Fn(usize, usize) -> I + Sync + Send,
+) -> Tensor<T> {
+    let mut out = Tensor::<T>::uninit(dim);
+    for_chunks(out.as_slice_mut().expect("fresh array is contiguous"), chunk, |start, o| {
+        let len = o.len();
+        let written = wide(
+            #[inline(always)]
+            || o.iter_mut().zip(f(start, len)).map(|(o, v)| *o = MaybeUninit::new(v)).count(),
+        );
+        assert_eq!(written, len, "fill: a chunk was not fully written");
+    });
+    // SAFETY: `for_chunks` hands every element to exactly one chunk, and
+    // each chunk was fully written (asserted above; a panic never reaches
+    // this line).
+    unsafe { out.assume_init() }
+}
+
+/// [`fill`] for two tensors of the same shape written together from the
+/// pairs `f(start, len)` yields (a value and its derivative, say).
+///
+/// # Panics
+/// If `f` yields fewer than `len` pairs for a chunk.
+pub(crate) fn fill_pair<T: Real, I: Iterator<Item = (T, T)>>(
+    dim: IxDyn,
+    chunk: usize,
+    f: impl Fn(usize, usize) -> I + Sync + Send,
+) -> (Tensor<T>, Tensor<T>) {
+    let (mut a, mut b) = (Tensor::<T>::uninit(dim.clone()), Tensor::<T>::uninit(dim));
+    let run = |start: usize, a: &mut [MaybeUninit<T>], b: &mut [MaybeUninit<T>]| {
+        let len = a.len();
+        let written = wide(
+            #[inline(always)]
+            || {
+                a.iter_mut()
+                    .zip(b.iter_mut())
+                    .zip(f(start, len))
+                    .map(|((a, b), (x, y))| (*a, *b) = (MaybeUninit::new(x), MaybeUninit::new(y)))
+                    .count()
+            },
+        );
+        assert_eq!(written, len, "fill_pair: a chunk was not fully written");
+    };
+    let (sa, sb) =
+        (a.as_slice_mut().expect("fresh array is contiguous"), b.as_slice_mut().expect("fresh array is contiguous"));
+    let chunk = chunk.max(1);
+    if sa.len() >= PARALLEL_MIN_LEN && sa.len() > chunk {
+        sa.par_chunks_mut(chunk).zip(sb.par_chunks_mut(chunk)).enumerate().for_each(|(i, (a, b))| run(i * chunk, a, b));
+    } else {
+        run(0, sa, sb);
+    }
+    // SAFETY: the chunks of `a` and `b` cover both buffers and each was
+    // fully written (asserted above; a panic never reaches this line).
+    unsafe { (a.assume_init(), b.assume_init()) }
 }
 
 /// `x ← f(x)` element-wise, in place.
 pub(crate) fn map_inplace<T: Real>(x: &mut Tensor<T>, f: impl Fn(T) -> T + Sync + Send) {
     if let Some(s) = x.as_slice_memory_order_mut() {
-        for_chunks(s, CHUNK_LEN, |_, c| c.iter_mut().for_each(|v| *v = f(*v)));
+        for_chunks(s, CHUNK_LEN, |_, c| {
+            wide(
+                #[inline(always)]
+                || c.iter_mut().for_each(|v| *v = f(*v)),
+            )
+        });
     } else if x.len() >= PARALLEL_MIN_LEN {
         Zip::from(x).par_for_each(|v| *v = f(*v));
     } else {
@@ -71,7 +141,12 @@ pub(crate) fn zip_inplace<T: Real>(a: &mut Tensor<T>, b: &Tensor<T>, f: impl Fn(
     let same_layout = a.strides() == b.strides() || (a.is_standard_layout() && b.is_standard_layout());
     if let (true, Some(bs), true) = (same_layout, b.as_slice_memory_order(), a.as_slice_memory_order().is_some()) {
         let s = a.as_slice_memory_order_mut().expect("contiguous");
-        for_chunks(s, CHUNK_LEN, |start, c| c.iter_mut().zip(&bs[start..]).for_each(|(x, &y)| *x = f(*x, y)));
+        for_chunks(s, CHUNK_LEN, |start, c| {
+            wide(
+                #[inline(always)]
+                || c.iter_mut().zip(&bs[start..]).for_each(|(x, &y)| *x = f(*x, y)),
+            )
+        });
     } else if a.len() >= PARALLEL_MIN_LEN {
         Zip::from(a).and(b).par_for_each(|x, &y| *x = f(*x, y));
     } else {
@@ -122,26 +197,16 @@ fn is_suffix(part: &[usize], shape: &[usize]) -> bool {
 
 /// `f(full[i], part[i mod |part|])` into a new standard-layout tensor.
 fn rows<T: Real>(full: &[T], part: &[T], shape: &[usize], f: impl Fn(T, T) -> T + Sync + Send) -> Tensor<T> {
-    let mut out = Tensor::<T>::zeros(IxDyn(shape));
     let n = part.len().max(1);
-    let dst = out.as_slice_mut().expect("fresh array is contiguous");
     if n == full.len() {
         // Same shape: plain element-wise chunks.
-        for_chunks(dst, CHUNK_LEN, |start, o| {
-            for ((o, &x), &y) in o.iter_mut().zip(&full[start..]).zip(&part[start..]) {
-                *o = f(x, y);
-            }
+        return fill(IxDyn(shape), CHUNK_LEN, |start, len| {
+            full[start..start + len].iter().zip(&part[start..]).map(|(&x, &y)| f(x, y))
         });
-        return out;
     }
-    for_chunks(dst, lane_chunk(n), |start, o| {
-        for (o, x) in o.chunks_mut(n).zip(full[start..].chunks(n)) {
-            for ((o, &x), &y) in o.iter_mut().zip(x).zip(part) {
-                *o = f(x, y);
-            }
-        }
-    });
-    out
+    fill(IxDyn(shape), lane_chunk(n), |start, len| {
+        full[start..start + len].chunks(n).flat_map(|x| x.iter().zip(part).map(|(&x, &y)| f(x, y)))
+    })
 }
 
 /// `v` copied into a new standard-layout tensor. A contiguous source is one

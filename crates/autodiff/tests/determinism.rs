@@ -65,6 +65,12 @@ fn softmax_and_log_softmax() {
 }
 
 #[test]
+fn attention() {
+    let (q, k, v) = (rand(&[64, 31, 64], 11), rand(&[64, 31, 64], 12), rand(&[64, 31, 64], 13));
+    same_for_one_and_two_threads(vec![q, k, v], |v| v[0].attention(&v[1], &v[2], 4, None));
+}
+
+#[test]
 fn layer_norm() {
     let (x, gamma, beta) = (rand(&[64, 32, 48], 6), rand(&[48], 7), rand(&[48], 8));
     same_for_one_and_two_threads(vec![x.clone(), gamma.clone(), beta.clone()], |v| v[0].layer_norm(&v[1], &v[2], 1e-5));

@@ -127,6 +127,63 @@ fn dropout_with_a_fixed_mask() {
     check(|v| v[0].dropout(0.3, &mut ChaCha8Rng::seed_from_u64(1)), vec![a]);
 }
 
+/// The affine layer toward input, weight and bias, for 2-D and 3-D and
+/// non-contiguous inputs.
+#[test]
+fn linear_toward_input_weight_and_bias() {
+    let (w, b) = (rand(&[4, 3], 60), rand(&[4], 61));
+    check(|v| v[0].linear(&v[1], &v[2]), vec![rand(&[5, 3], 62), w.clone(), b.clone()]);
+    check(|v| v[0].linear(&v[1], &v[2]), vec![rand(&[2, 5, 3], 63), w.clone(), b.clone()]);
+    check(|v| v[0].permute(&[1, 0, 2]).linear(&v[1], &v[2]), vec![rand(&[5, 2, 3], 64), w, b]);
+}
+
+/// The fused attention toward q, k and v: head widths that fill the
+/// kernel's register blocks (16) or not (3, 5), more than one register
+/// block of keys (S = 19 > 16), with and without a dropout mask.
+#[test]
+fn attention_toward_queries_keys_and_values() {
+    use glassbox_autodiff::dropout_mask;
+    use rand::SeedableRng;
+    for (n, s, d, heads, seed) in [(2, 5, 6, 2, 40), (1, 19, 10, 2, 41), (2, 3, 32, 2, 42)] {
+        let qkv = || vec![rand(&[n, s, d], seed), rand(&[n, s, d], seed + 10), rand(&[n, s, d], seed + 20)];
+        check(|v| v[0].attention(&v[1], &v[2], heads, None), qkv());
+        let mask: Tensor<f64> = dropout_mask(&[n, heads, s, s], 0.3, &mut ChaCha8Rng::seed_from_u64(seed));
+        check(|v| v[0].attention(&v[1], &v[2], heads, Some(mask.clone())), qkv());
+    }
+}
+
+/// The fused attention computes what the composed ops compute (to
+/// rounding), values and gradients, with a dropout mask.
+#[test]
+fn attention_equals_the_composed_ops() {
+    use glassbox_autodiff::{dropout_mask, Tape};
+    use rand::SeedableRng;
+    let (n, s, d, heads) = (3, 7, 12, 3);
+    let dh = d / heads;
+    let (q, k, v) = (rand(&[n, s, d], 50), rand(&[n, s, d], 51), rand(&[n, s, d], 52));
+    let seed = rand(&[n, s, d], 53);
+    let mask: Tensor<f64> = dropout_mask(&[n, heads, s, s], 0.25, &mut ChaCha8Rng::seed_from_u64(3));
+    let run = |fused: bool| {
+        let tape = Tape::new();
+        let (qv, kv, vv) = (tape.leaf(q.clone()), tape.leaf(k.clone()), tape.leaf(v.clone()));
+        let y = if fused {
+            qv.attention(&kv, &vv, heads, Some(mask.clone()))
+        } else {
+            let split = |x: &Var<f64>| x.reshape(&[n, s, heads, dh]).permute(&[0, 2, 1, 3]);
+            let scores = split(&qv).matmul_t(&split(&kv)).mul_scalar(1.0 / (dh as f64).sqrt());
+            let p = scores.softmax(3).mul(&Var::constant(mask.clone()));
+            p.matmul(&split(&vv)).permute(&[0, 2, 1, 3]).reshape(&[n, s, d])
+        };
+        let g = y.backward_with(seed.clone());
+        let grads: Vec<Tensor<f64>> = [&qv, &kv, &vv].iter().map(|x| g.get(x).unwrap().clone()).collect();
+        (y.value().clone(), grads)
+    };
+    let ((y1, g1), (y2, g2)) = (run(true), run(false));
+    let close = |a: &Tensor<f64>, b: &Tensor<f64>| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+    assert!(close(&y1, &y2));
+    assert!(g1.iter().zip(&g2).all(|(a, b)| close(a, b)));
+}
+
 #[test]
 fn weighted_cross_entropy() {
     check(|v| v[0].cross_entropy(&[0, 2, 1, 2], None), vec![rand(&[4, 3], 32)]);

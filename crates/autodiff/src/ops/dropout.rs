@@ -4,9 +4,23 @@
 
 use rand::Rng;
 
+use ndarray::IxDyn;
+
 use crate::parallel::broadcast_zip;
 use crate::tape::record;
-use crate::{Real, Var};
+use crate::{Real, Tensor, Var};
+
+/// An inverted-dropout mask of `shape`: each element 0 with probability
+/// `p`, else `1/(1 − p)`, drawn from `rng` in row-major order (one `f64`
+/// per element, as [`Var::dropout`] draws them).
+///
+/// # Panics
+/// If `p` is not in `[0, 1)`.
+pub fn dropout_mask<T: Real, R: Rng + ?Sized>(shape: &[usize], p: f64, rng: &mut R) -> Tensor<T> {
+    assert!((0.0..1.0).contains(&p), "dropout probability {p} not in [0, 1)");
+    let keep = T::c(1.0 / (1.0 - p));
+    Tensor::from_shape_simple_fn(IxDyn(shape), || if rng.random::<f64>() < p { T::zero() } else { keep })
+}
 
 impl<T: Real> Var<T> {
     /// Zeroes each element with probability `p` and scales the rest by
@@ -19,9 +33,8 @@ impl<T: Real> Var<T> {
         if p == 0.0 {
             return self.clone();
         }
-        let keep = T::c(1.0 / (1.0 - p));
-        let mask = self.value().map(|_| if rng.random::<f64>() < p { T::zero() } else { keep });
         let shape = self.shape().to_vec();
+        let mask = dropout_mask(&shape, p, rng);
         let y = broadcast_zip(self.value(), &mask, &shape, |x, m| x * m);
         record(y, &[self], move |g, _| vec![Some(broadcast_zip(&g, &mask, &shape, |g, m| g * m))])
     }

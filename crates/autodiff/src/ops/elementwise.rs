@@ -5,7 +5,7 @@
 
 use ndarray::Zip;
 
-use crate::parallel::{par_map, zip_inplace, PARALLEL_MIN_LEN};
+use crate::parallel::{fill_pair, par_map, zip_inplace, CHUNK_LEN, PARALLEL_MIN_LEN};
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
@@ -14,20 +14,33 @@ const SQRT_2_OVER_PI: f64 = 0.797_884_560_802_865_4;
 /// The cubic coefficient of the GELU tanh form.
 const GELU_CUBIC: f64 = 0.044_715;
 
-/// Records `y = f(x).0` with backward `g ⊙ f(x).1`.
-fn map<T: Real>(x: &Var<T>, f: impl Fn(T) -> (T, T) + Sync) -> Var<T> {
+/// Records `y = f(x).0` with backward `g ⊙ f(x).1`. A standard-layout
+/// input is mapped chunk by chunk into fresh (unzeroed) buffers in
+/// vectorised loops; any other layout goes through `ndarray::Zip`.
+fn map<T: Real>(x: &Var<T>, f: impl Fn(T) -> (T, T) + Sync + Send) -> Var<T> {
     if !x.requires_grad() {
         return Var::constant(par_map(x.value(), |v| f(v).0));
     }
-    let mut y = Tensor::<T>::zeros(x.value().raw_dim());
-    let mut d = Tensor::<T>::zeros(x.value().raw_dim());
-    let zip = Zip::from(&mut y).and(&mut d).and(x.value());
-    let both = |y: &mut T, d: &mut T, &x: &T| (*y, *d) = f(x);
-    if x.value().len() >= PARALLEL_MIN_LEN {
-        zip.par_for_each(both);
-    } else {
-        zip.for_each(both);
-    }
+    let (y, d) = match x.value().as_slice() {
+        Some(src) => fill_pair(
+            x.value().raw_dim(),
+            CHUNK_LEN,
+            #[inline(always)]
+            |start, len| src[start..start + len].iter().map(|&v| f(v)),
+        ),
+        None => {
+            let mut y = Tensor::<T>::zeros(x.value().raw_dim());
+            let mut d = Tensor::<T>::zeros(x.value().raw_dim());
+            let zip = Zip::from(&mut y).and(&mut d).and(x.value());
+            let both = |y: &mut T, d: &mut T, &x: &T| (*y, *d) = f(x);
+            if x.value().len() >= PARALLEL_MIN_LEN {
+                zip.par_for_each(both);
+            } else {
+                zip.for_each(both);
+            }
+            (y, d)
+        }
+    };
     record(y, &[x], move |mut g, _| {
         zip_inplace(&mut g, &d, |g, d| g * d);
         vec![Some(g)]
@@ -38,7 +51,7 @@ impl<T: Real> Var<T> {
     /// `eˣ`; `∂ = y`.
     pub fn exp(&self) -> Var<T> {
         map(self, |x| {
-            let y = x.exp();
+            let y = x.exp_inline();
             (y, y)
         })
     }
@@ -85,14 +98,18 @@ impl<T: Real> Var<T> {
     /// for any `u`, no cancellation).
     pub fn gelu(&self) -> Var<T> {
         let (c, a, half) = (T::c(SQRT_2_OVER_PI), T::c(GELU_CUBIC), T::c(0.5));
-        map(self, move |x| {
-            let u = c * (x + a * x * x * x);
-            let s = sigmoid(u + u); // (1 + tanh u) / 2
-            let one_plus_t = s + s;
-            let one_minus_t2 = one_plus_t * (T::c(2.0) - one_plus_t);
-            let du = c * (T::one() + T::c(3.0) * a * x * x);
-            (half * x * one_plus_t, half * one_plus_t + half * x * one_minus_t2 * du)
-        })
+        map(
+            self,
+            #[inline(always)]
+            move |x| {
+                let u = c * (x + a * x * x * x);
+                let s = sigmoid(u + u); // (1 + tanh u) / 2
+                let one_plus_t = s + s;
+                let one_minus_t2 = one_plus_t * (T::c(2.0) - one_plus_t);
+                let du = c * (T::one() + T::c(3.0) * a * x * x);
+                (half * x * one_plus_t, half * one_plus_t + half * x * one_minus_t2 * du)
+            },
+        )
     }
 
     /// `|x|`; `∂ = sign(x)`, 0 at 0.
@@ -107,11 +124,14 @@ impl<T: Real> Var<T> {
 }
 
 /// `1/(1 + e⁻ˣ)` evaluated on the side where the exponential cannot overflow.
+#[inline(always)]
 fn sigmoid<T: Real>(x: T) -> T {
+    // e^{−|x|} ≤ 1 cannot overflow; written branch-free so it vectorises.
+    let e = (-x.abs()).exp_inline();
+    let r = (T::one() + e).recip();
     if x >= T::zero() {
-        (T::one() + (-x).exp()).recip()
+        r
     } else {
-        let e = x.exp();
-        e / (T::one() + e)
+        e * r
     }
 }

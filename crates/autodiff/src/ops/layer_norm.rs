@@ -6,12 +6,15 @@
 //! `∂x = r·(ĝ − mean(ĝ) − x̂·mean(ĝ ⊙ x̂))`, `∂γ = Σ_lanes g ⊙ x̂`,
 //! `∂β = Σ_lanes g`.
 
+use std::mem::MaybeUninit;
+
 use ndarray::{Array1, ArrayView1};
 
 use rayon::prelude::*;
 
 use crate::parallel::{column_sums, for_chunks, lane_chunk, lane_sum, to_standard, PARALLEL_MIN_LEN};
 use crate::tape::record;
+use crate::vector::wide;
 use crate::{Real, Tensor, Var};
 
 impl<T: Real> Var<T> {
@@ -40,20 +43,28 @@ impl<T: Real> Var<T> {
         // contiguous, else left to right); its variance folds left to right.
         let contiguous = d <= 1 || self.value().strides().last() == Some(&1);
         let x = self.value().as_standard_layout(); // a view if already standard
-        let (mut xhat, mut y) = (Tensor::<T>::zeros(x.raw_dim()), Tensor::<T>::zeros(x.raw_dim()));
+                                                   // x̂ and y are written lane by lane into unzeroed buffers.
+        let (mut xhat, mut y) = (Tensor::<T>::uninit(x.raw_dim()), Tensor::<T>::uninit(x.raw_dim()));
         let mut rstd = vec![T::zero(); x.len().checked_div(d).unwrap_or(0)];
-        let run = |x: &[T], xh: &mut [T], y: &mut [T], rs: &mut [T]| {
-            for (((x, xh), y), r_out) in x.chunks(d).zip(xh.chunks_mut(d)).zip(y.chunks_mut(d)).zip(rs) {
-                let sum = if contiguous { lane_sum(x) } else { x.iter().fold(T::zero(), |acc, &v| acc + v) };
-                let mean = sum / n;
-                let var = x.iter().fold(T::zero(), |acc, &v| acc + (v - mean) * (v - mean)) / n;
-                let r = (var + eps).sqrt().recip();
-                for ((((xh, y), &v), &g), &b) in xh.iter_mut().zip(y).zip(x).zip(&gamma_v).zip(&beta_v) {
-                    *xh = (v - mean) * r;
-                    *y = *xh * g + b;
-                }
-                *r_out = r;
-            }
+        let run = |x: &[T], xh: &mut [MaybeUninit<T>], y: &mut [MaybeUninit<T>], rs: &mut [T]| {
+            wide(
+                #[inline(always)]
+                || {
+                    let lanes = x.chunks_exact(d).zip(xh.chunks_exact_mut(d)).zip(y.chunks_exact_mut(d)).zip(rs);
+                    for (((x, xh), y), r_out) in lanes {
+                        let sum = if contiguous { lane_sum(x) } else { x.iter().fold(T::zero(), |acc, &v| acc + v) };
+                        let mean = sum / n;
+                        let var = x.iter().fold(T::zero(), |acc, &v| acc + (v - mean) * (v - mean)) / n;
+                        let r = (var + eps).sqrt().recip();
+                        for ((((xh, y), &v), &g), &b) in xh.iter_mut().zip(y).zip(x).zip(&gamma_v).zip(&beta_v) {
+                            let h = (v - mean) * r;
+                            *xh = MaybeUninit::new(h);
+                            *y = MaybeUninit::new(h * g + b);
+                        }
+                        *r_out = r;
+                    }
+                },
+            )
         };
         let (src, xs, ys) = (
             x.as_slice().expect("standard layout"),
@@ -68,6 +79,10 @@ impl<T: Real> Var<T> {
         } else if d > 0 {
             run(src, xs, ys, &mut rstd);
         }
+        // SAFETY: the lanes of `x` (d elements each) and the chunks above
+        // tile `x̂` and `y` exactly (chunks hold whole lanes), and `run`
+        // writes every element of every lane; with d = 0 both are empty.
+        let (xhat, y) = unsafe { (xhat.assume_init(), y.assume_init()) };
         record(y, &[self, gamma, beta], move |mut g, needs| {
             if !g.is_standard_layout() {
                 g = to_standard(g.view());
@@ -81,13 +96,18 @@ impl<T: Real> Var<T> {
                 // ∂x = r·(ĝ − mean(ĝ) − x̂·mean(ĝ ⊙ x̂)).
                 let gs = g.as_slice_mut().expect("standard layout");
                 for_chunks(gs, lane_chunk(d), |start, c| {
-                    let lanes = c.chunks_mut(d.max(1)).zip(xs[start..].chunks(d.max(1)));
-                    for ((gl, xh), &r) in lanes.zip(&rstd[start / d.max(1)..]) {
-                        gl.iter_mut().zip(&gamma_v).for_each(|(v, &w)| *v *= w);
-                        let mean_g = ArrayView1::from(&*gl).sum() / n;
-                        let mean_gx = gl.iter().zip(xh).fold(T::zero(), |acc, (&a, &b)| acc + a * b) / n;
-                        gl.iter_mut().zip(xh).for_each(|(v, &xh)| *v = r * (*v - mean_g - xh * mean_gx));
-                    }
+                    wide(
+                        #[inline(always)]
+                        || {
+                            let lanes = c.chunks_mut(d.max(1)).zip(xs[start..].chunks(d.max(1)));
+                            for ((gl, xh), &r) in lanes.zip(&rstd[start / d.max(1)..]) {
+                                gl.iter_mut().zip(&gamma_v).for_each(|(v, &w)| *v *= w);
+                                let mean_g = ArrayView1::from(&*gl).sum() / n;
+                                let mean_gx = gl.iter().zip(xh).fold(T::zero(), |acc, (&a, &b)| acc + a * b) / n;
+                                gl.iter_mut().zip(xh).for_each(|(v, &xh)| *v = r * (*v - mean_g - xh * mean_gx));
+                            }
+                        },
+                    )
                 });
                 g
             });

@@ -49,6 +49,11 @@ pub fn products_run() -> u64 {
     PRODUCTS.with(Cell::get)
 }
 
+/// Counts one product run by the calling thread (see [`products_run`]).
+pub(crate) fn count_product() {
+    PRODUCTS.with(|c| c.set(c.get() + 1));
+}
+
 impl<T: Real> Var<T> {
     /// Matrix product over the last two axes (see the module docs for the
     /// shapes).
@@ -124,7 +129,7 @@ fn transposed<T>(mut v: ArrayViewD<'_, T>) -> ArrayViewD<'_, T> {
 /// `[.., m, k]` as a `[M, k]` matrix: a view when the axes merge in place
 /// (GEMM reads any strides, and packing makes its arithmetic independent of
 /// them), else a standard-layout copy.
-fn as_rows<T: Real>(v: ArrayViewD<'_, T>) -> CowArray<'_, T, Ix2> {
+pub(crate) fn as_rows<T: Real>(v: ArrayViewD<'_, T>) -> CowArray<'_, T, Ix2> {
     let k = v.shape()[v.ndim() - 1];
     let rows = v.len().checked_div(k).unwrap_or(0);
     match v.clone().into_shape_with_order((rows, k)) {
@@ -137,16 +142,16 @@ fn product<T: Real>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> Tensor<T> {
     assert!(a.ndim() >= 2 && b.ndim() >= 2, "matmul: operands {:?} and {:?} need 2+ axes", a.shape(), b.shape());
     let (k, kb) = (a.shape()[a.ndim() - 1], b.shape()[b.ndim() - 2]);
     assert_eq!(k, kb, "matmul: inner dimensions of {:?} and {:?} differ", a.shape(), b.shape());
-    PRODUCTS.with(|c| c.set(c.get() + 1));
+    count_product();
     let m = a.shape()[a.ndim() - 2];
     let n = b.shape()[b.ndim() - 1];
     let mut out_shape = a.shape()[..a.ndim() - 2].to_vec();
     if b.ndim() == 2 {
         out_shape.extend([m, n]);
         let a2 = if a.ndim() == 2 {
-            gemm_2d(a.into_dimensionality().expect("2-D"), b.into_dimensionality().expect("2-D"))
+            gemm_2d(a.into_dimensionality().expect("2-D"), b.into_dimensionality().expect("2-D"), None)
         } else {
-            gemm_2d(as_rows(a).view(), b.into_dimensionality().expect("2-D"))
+            gemm_2d(as_rows(a).view(), b.into_dimensionality().expect("2-D"), None)
         };
         return a2.into_shape_with_order(IxDyn(&out_shape)).expect("same element count");
     }
@@ -225,27 +230,28 @@ impl<T> MatrixStack<T> {
     }
 }
 
-/// `A·B` for 2-D views; a large product is split into one row block per
-/// rayon thread, or one column block per thread when it has few rows.
-fn gemm_2d<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
+/// `A·B` (plus `bias` on every row) for 2-D views; a large product is
+/// split into one row block per rayon thread, or one column block per
+/// thread when it has few rows.
+pub(crate) fn gemm_2d<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, bias: Option<&[T]>) -> Array2<T> {
     let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
     let mut out = Array2::<T>::uninit((m, n)); // written, never read, by the GEMMs below
     let threads = rayon::current_num_threads();
     let rows = m.div_ceil(threads).max(MIN_ROW_BLOCK);
     let cols = n.div_ceil(threads).next_multiple_of(MIN_COL_BLOCK);
     if m * k * n < PARALLEL_MIN_MACS || threads == 1 || (rows >= m && cols >= n) {
-        gemm_into(a, b, out.view_mut());
+        gemm_into(a, b, out.view_mut(), bias);
     } else if rows < m {
         let blocks: Vec<_> = out.axis_chunks_iter_mut(Axis(0), rows).collect();
         blocks.into_par_iter().enumerate().for_each(|(i, c)| {
             let start = i * rows;
-            gemm_into(a.slice(ndarray::s![start..start + c.nrows(), ..]), b, c);
+            gemm_into(a.slice(ndarray::s![start..start + c.nrows(), ..]), b, c, bias);
         });
     } else {
         let blocks: Vec<_> = out.axis_chunks_iter_mut(Axis(1), cols).collect();
         blocks.into_par_iter().enumerate().for_each(|(i, c)| {
-            let start = i * cols;
-            gemm_into(a, b.slice(ndarray::s![.., start..start + c.ncols()]), c);
+            let (start, end) = (i * cols, i * cols + c.ncols());
+            gemm_into(a, b.slice(ndarray::s![.., start..end]), c, bias.map(|b| &b[start..end]));
         });
     }
     // SAFETY: the row or column blocks cover the output and `gemm_into`
@@ -253,22 +259,39 @@ fn gemm_2d<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>) -> Array2<T> {
     unsafe { out.assume_init() }
 }
 
-/// `c ← a·b`, one GEMM call on the views' own strides. `c` may be
-/// uninitialised: every element is written and none is read (β = 0).
-fn gemm_into<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, mut c: ArrayViewMut2<'_, MaybeUninit<T>>) {
+/// `c ← a·b`, or `c ← a·b + bias` on every row, one GEMM call on the
+/// views' own strides. `c` may be uninitialised: every element is written
+/// (the bias first, then the GEMM adds to it with β = 1; without a bias,
+/// β = 0 and nothing is read).
+fn gemm_into<T: Real>(
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    mut c: ArrayViewMut2<'_, MaybeUninit<T>>,
+    bias: Option<&[T]>,
+) {
     let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
     debug_assert_eq!((b.nrows(), c.nrows(), c.ncols()), (k, m, n));
     if m == 0 || n == 0 {
         return;
     }
+    if let Some(bias) = bias {
+        assert_eq!(bias.len(), n, "bias length");
+        for mut row in c.rows_mut() {
+            row.iter_mut().zip(bias).for_each(|(o, &b)| *o = MaybeUninit::new(b));
+        }
+    }
     if k == 0 {
-        c.fill(MaybeUninit::new(T::zero()));
+        if bias.is_none() {
+            c.fill(MaybeUninit::new(T::zero()));
+        }
         return;
     }
+    let beta = if bias.is_some() { T::one() } else { T::zero() };
     let (sa, sb, sc) = (a.strides(), b.strides(), c.strides());
     let (rsc, csc) = (sc[0], sc[1]);
     // SAFETY: the pointers and strides come from live ndarray views of the
-    // stated shapes, and `c` is a unique mutable view.
+    // stated shapes, and `c` is a unique mutable view, read (β = 1) only
+    // after the bias was written to every element.
     unsafe {
         T::gemm(
             m,
@@ -281,7 +304,7 @@ fn gemm_into<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, mut c: ArrayVi
             b.as_ptr(),
             sb[0],
             sb[1],
-            T::zero(),
+            beta,
             c.as_mut_ptr().cast::<T>(),
             rsc,
             csc,
@@ -313,12 +336,12 @@ mod tests {
         for &(m, k, n) in &[(1000, 300, 70), (517, 64, 129), (97, 1030, 33)] {
             let (a, b) = (filled(m, k, 1), filled(k, n, 2));
             let mut whole = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
-            gemm_into(a.view(), b.view(), whole.view_mut());
+            gemm_into(a.view(), b.view(), whole.view_mut(), None);
             for rows in [1, 7, 64, 100, 333] {
                 let mut split = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
                 for start in (0..m).step_by(rows) {
                     let end = (start + rows).min(m);
-                    gemm_into(a.slice(s![start..end, ..]), b.view(), split.slice_mut(s![start..end, ..]));
+                    gemm_into(a.slice(s![start..end, ..]), b.view(), split.slice_mut(s![start..end, ..]), None);
                 }
                 let same = init(&whole).iter().zip(init(&split)).all(|(x, y)| x.to_bits() == y.to_bits());
                 assert!(same, "{m}x{k}x{n} split every {rows} rows differs");
@@ -333,12 +356,12 @@ mod tests {
         for &(m, k, n) in &[(64, 8192, 64), (70, 300, 1030), (33, 1030, 97)] {
             let (a, b) = (filled(k, m, 3), filled(k, n, 4)); // A = aᵀ, read strided
             let mut whole = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
-            gemm_into(a.t(), b.view(), whole.view_mut());
+            gemm_into(a.t(), b.view(), whole.view_mut(), None);
             for cols in [1, 7, 16, 32, 100, 333] {
                 let mut split = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
                 for start in (0..n).step_by(cols) {
                     let end = (start + cols).min(n);
-                    gemm_into(a.t(), b.slice(s![.., start..end]), split.slice_mut(s![.., start..end]));
+                    gemm_into(a.t(), b.slice(s![.., start..end]), split.slice_mut(s![.., start..end]), None);
                 }
                 let same = init(&whole).iter().zip(init(&split)).all(|(x, y)| x.to_bits() == y.to_bits());
                 assert!(same, "{m}x{k}x{n} split every {cols} columns differs");

@@ -1,11 +1,13 @@
 //! The ops, one module each: forward and backward side by side.
 
 mod arith;
+mod attention;
 mod cross_entropy;
-mod dropout;
+pub mod dropout;
 mod elementwise;
 mod index;
 mod layer_norm;
+mod linear;
 pub mod matmul;
 mod reduce;
 mod shape;

@@ -17,14 +17,14 @@ use crate::{Real, Tensor, Var};
 /// Writes `x − m − ln Σ e^{x−m}` into `lane` (which holds `x`).
 pub(crate) fn log_softmax_lane<T: Real>(mut lane: ArrayViewMut1<'_, T>) {
     let m = lane.fold(T::neg_infinity(), |m, &v| m.max(v));
-    let lse = lane.iter().map(|&v| (v - m).exp()).sum::<T>().ln();
+    let lse = lane.iter().map(|&v| (v - m).exp_inline()).sum::<T>().ln();
     lane.mapv_inplace(|v| v - m - lse);
 }
 
 /// Writes `e^{x−m} / Σ e^{x−m}` into `lane` (which holds `x`).
 fn softmax_lane<T: Real>(mut lane: ArrayViewMut1<'_, T>) {
     let m = lane.fold(T::neg_infinity(), |m, &v| m.max(v));
-    lane.mapv_inplace(|v| (v - m).exp());
+    lane.mapv_inplace(|v| (v - m).exp_inline());
     let s = lane.sum();
     lane.mapv_inplace(|v| v / s);
 }
@@ -100,7 +100,7 @@ impl<T: Real> Var<T> {
         record(y, &[self], move |mut g, _| {
             if !contiguous_lanes(&yv, &g, axis) {
                 let gsum = g.sum_axis(Axis(axis)).insert_axis(Axis(axis));
-                Zip::from(&mut g).and(&*yv).and_broadcast(&gsum).for_each(|d, &y, &s| *d -= y.exp() * s);
+                Zip::from(&mut g).and(&*yv).and_broadcast(&gsum).for_each(|d, &y, &s| *d -= y.exp_inline() * s);
                 return vec![Some(g)];
             }
             // Per lane: s = Σ g, then g ← g − e^y·s, in place.
@@ -110,7 +110,7 @@ impl<T: Real> Var<T> {
             for_chunks(gs, lane_chunk(n), |start, c| {
                 for (gl, yl) in c.chunks_mut(n).zip(ys[start..].chunks(n)) {
                     let s = ArrayView1::from(&*gl).sum();
-                    gl.iter_mut().zip(yl).for_each(|(g, &y)| *g -= y.exp() * s);
+                    gl.iter_mut().zip(yl).for_each(|(g, &y)| *g -= y.exp_inline() * s);
                 }
             });
             vec![Some(g)]

@@ -1,7 +1,8 @@
 //! Multi-head self-attention: for `h ∈ R^{N×S×d}` and `H` heads of size
 //! `d_h = d/H`, `Q = hW_qᵀ + b_q` (likewise K, V) split into heads,
 //! `A = softmax(QKᵀ/√d_h)` over keys (dropout on `A` in training), and
-//! `MHA(h) = concat_heads(A·V)·W_oᵀ + b_o`.
+//! `MHA(h) = concat_heads(A·V)·W_oᵀ + b_o`. The per-head part is one
+//! autodiff op, [`Var::attention`].
 
 use glassbox_autodiff::{Real, Var};
 
@@ -31,15 +32,12 @@ impl MultiHeadAttention {
 
     /// `[N, S, d] → [N, S, d]`.
     pub fn forward<T: Real>(&self, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
-        let (n, s, d) = (h.shape()[0], h.shape()[1], h.shape()[2]);
-        let dh = d / self.heads;
-        let heads = |x: Var<T>| x.reshape(&[n, s, self.heads, dh]).permute(&[0, 2, 1, 3]); // [N, H, S, d_h]
-        let q = heads(self.q.forward(h, pass));
-        let k = heads(self.k.forward(h, pass));
-        let v = heads(self.v.forward(h, pass));
-        let scores = q.matmul_t(&k).mul_scalar(T::c(1.0 / (dh as f64).sqrt())); // [N, H, S, S]
-        let attn = pass.dropout(&scores.softmax(3));
-        let ctx = attn.matmul(&v).permute(&[0, 2, 1, 3]).reshape(&[n, s, d]);
+        let (n, s) = (h.shape()[0], h.shape()[1]);
+        let q = self.q.forward(h, pass);
+        let k = self.k.forward(h, pass);
+        let v = self.v.forward(h, pass);
+        let mask = pass.dropout_mask(&[n, self.heads, s, s]);
+        let ctx = q.attention(&k, &v, self.heads, mask);
         self.o.forward(&ctx, pass)
     }
 }

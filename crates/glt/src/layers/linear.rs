@@ -26,7 +26,7 @@ impl Linear {
 
     /// Applies the layer.
     pub fn forward<T: Real>(&self, x: &Var<T>, pass: &Pass<'_, T>) -> Var<T> {
-        x.matmul_t(pass.p(self.weight)).add(pass.p(self.bias))
+        x.linear(pass.p(self.weight), pass.p(self.bias))
     }
 }
 

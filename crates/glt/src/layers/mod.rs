@@ -14,7 +14,7 @@ pub use feed_forward::FeedForward;
 pub use linear::{LayerNorm, Linear};
 pub use tokenizer::Tokenizer;
 
-use glassbox_autodiff::{Real, Var};
+use glassbox_autodiff::{dropout_mask, Real, Tensor, Var};
 use rand_chacha::ChaCha8Rng;
 
 /// One forward pass: the parameters (layout order) and, when training,
@@ -42,6 +42,15 @@ impl<'a, T: Real> Pass<'a, T> {
         match &mut self.dropout {
             Some((p, rng)) if *p > 0.0 => x.dropout(*p, rng),
             _ => x.clone(),
+        }
+    }
+
+    /// The dropout mask of a tensor of `shape` in training (drawn as
+    /// [`Pass::dropout`] would draw it), `None` in inference.
+    pub fn dropout_mask(&mut self, shape: &[usize]) -> Option<Tensor<T>> {
+        match &mut self.dropout {
+            Some((p, rng)) if *p > 0.0 => Some(dropout_mask(shape, *p, rng)),
+            _ => None,
         }
     }
 }

@@ -1,0 +1,152 @@
+//! A direct kernel for the many tiny products of attention (per head and
+//! sequence: `S×d_h · d_h×S`, `S×S · S×d_h`, with S ≈ 32, d_h ≈ 16), where
+//! a general GEMM spends more time packing its operands than multiplying.
+//!
+//! `C = A·B` with `A` read through any strides, `B` and `C` row-major with
+//! any leading dimension. Rows are taken four at a time and columns
+//! [`LANES`] at a time, each 4×LANES block of `C` accumulated in registers
+//! over `p = 0, 1, …, k−1` (the callers run it inside
+//! [`crate::vector::wide`], so a block is four 512-bit registers in f32).
+//!
+//! Determinism: every element is `((0 + a₀b₀) + a₁b₁) + …`, summed over `p`
+//! in increasing order from zero, in the blocked, the single-row and the
+//! scalar tail paths alike; so the bits depend on neither the blocking nor
+//! the vector width.
+
+use std::mem::MaybeUninit;
+
+use crate::Real;
+
+/// Columns per register block (one 512-bit register of f32).
+pub(crate) const LANES: usize = 16;
+/// Rows per register block.
+const ROWS: usize = 4;
+
+/// An output element: a plain value or an uninitialised slot, written once.
+pub(crate) trait Slot<T> {
+    /// Stores `v`.
+    fn set(&mut self, v: T);
+}
+
+impl<T> Slot<T> for T {
+    #[inline(always)]
+    fn set(&mut self, v: T) {
+        *self = v;
+    }
+}
+
+impl<T> Slot<T> for MaybeUninit<T> {
+    #[inline(always)]
+    fn set(&mut self, v: T) {
+        self.write(v);
+    }
+}
+
+/// A strided matrix operand: element `(i, p)` is `data[i·rs + p·cs]`.
+#[derive(Clone, Copy)]
+pub(crate) struct Strided<'a, T> {
+    pub data: &'a [T],
+    pub rs: usize,
+    pub cs: usize,
+}
+
+impl<T: Copy> Strided<'_, T> {
+    #[inline(always)]
+    fn at(&self, i: usize, p: usize) -> T {
+        self.data[i * self.rs + p * self.cs]
+    }
+}
+
+/// `c[i·ldc + j] = Σ_p a(i, p)·b[p·ldb + j]` for `i < m`, `j < n`, `p < k`
+/// (every element of that `m×n` window of `c` is written, none is read).
+///
+/// # Panics
+/// If an operand is too short for the stated shapes.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn small_gemm<T: Real, O: Slot<T>>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: Strided<'_, T>,
+    b: &[T],
+    ldb: usize,
+    c: &mut [O],
+    ldc: usize,
+) {
+    let mut i = 0;
+    while i + ROWS <= m {
+        rows::<T, O, ROWS>(i, k, n, a, b, ldb, c, ldc);
+        i += ROWS;
+    }
+    while i < m {
+        rows::<T, O, 1>(i, k, n, a, b, ldb, c, ldc);
+        i += 1;
+    }
+}
+
+/// Rows `i0..i0 + R` of the product: full LANES-wide column blocks in
+/// registers, then the tail columns one by one (same order of sums).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn rows<T: Real, O: Slot<T>, const R: usize>(
+    i0: usize,
+    k: usize,
+    n: usize,
+    a: Strided<'_, T>,
+    b: &[T],
+    ldb: usize,
+    c: &mut [O],
+    ldc: usize,
+) {
+    let full = n - n % LANES;
+    for j0 in (0..full).step_by(LANES) {
+        let mut acc = [[T::zero(); LANES]; R];
+        for p in 0..k {
+            let brow: &[T; LANES] = b[p * ldb + j0..p * ldb + j0 + LANES].try_into().expect("LANES long");
+            for (r, acc) in acc.iter_mut().enumerate() {
+                let x = a.at(i0 + r, p);
+                for (s, &y) in acc.iter_mut().zip(brow) {
+                    *s += x * y;
+                }
+            }
+        }
+        for (r, acc) in acc.iter().enumerate() {
+            let out = &mut c[(i0 + r) * ldc + j0..(i0 + r) * ldc + j0 + LANES];
+            out.iter_mut().zip(acc).for_each(|(o, &v)| o.set(v));
+        }
+    }
+    for j in full..n {
+        for r in 0..R {
+            let s = (0..k).fold(T::zero(), |s, p| s + a.at(i0 + r, p) * b[p * ldb + j]);
+            c[(i0 + r) * ldc + j].set(s);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every shape, blocked or not, gives the bits of the plain triple loop
+    /// summing over `p` in order, for a transposed `A` too.
+    #[test]
+    fn matches_the_plain_loop_bit_for_bit() {
+        let val = |i: usize, salt: usize| (((i * 131 + salt * 71) % 1009) as f32 / 1009.0 - 0.5) * 1.7;
+        for &(m, k, n) in &[(31, 16, 32), (31, 31, 16), (5, 3, 4), (1, 7, 17), (9, 1, 33), (4, 0, 16)] {
+            let a: Vec<f32> = (0..m * k).map(|i| val(i, 1)).collect();
+            let b: Vec<f32> = (0..k * n).map(|i| val(i, 2)).collect();
+            for (rs, cs) in [(k, 1), (1, m)] {
+                let op = Strided { data: &a, rs, cs };
+                let mut c = vec![f32::NAN; m * n];
+                crate::vector::wide(|| small_gemm(m, k, n, op, &b, n, &mut c, n));
+                for i in 0..m {
+                    for j in 0..n {
+                        let want = (0..k).fold(0.0f32, |s, p| s + op.at(i, p) * b[p * n + j]);
+                        assert_eq!(c[i * n + j].to_bits(), want.to_bits(), "{m}x{k}x{n} ({i}, {j})");
+                    }
+                }
+            }
+        }
+    }
+}
