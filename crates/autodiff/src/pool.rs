@@ -10,7 +10,9 @@
 //! `MALLOC_TRIM_THRESHOLD_` raised (a diagnostic) one thread went from 44
 //! to 58 rows/s. Instead, the tape returns the tensors its backward rules
 //! saved to this pool when it drops ([`recycle`]), and the ops take their
-//! output buffers from it ([`uninit`]).
+//! output buffers from it ([`uninit`]). Measured: 200 IG rows on one
+//! thread take 22 000 minor page faults instead of 579 000, and the IG
+//! bench went from 44 to 54 rows/s on one thread (81 to 99 on two).
 //!
 //! Bounded: only buffers of at least [`MIN_BYTES`] are kept (glibc serves
 //! small blocks well), and at most [`MAX_BYTES`] per thread; a buffer that
