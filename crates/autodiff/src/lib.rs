@@ -33,6 +33,7 @@ mod broadcast;
 mod gradcheck;
 mod ops;
 mod parallel;
+mod pool;
 mod real;
 mod small_gemm;
 mod tape;

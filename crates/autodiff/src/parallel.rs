@@ -18,6 +18,7 @@ use std::mem::MaybeUninit;
 use ndarray::{ArrayView1, ArrayViewD, ArrayViewMut1, ArrayViewMutD, Axis, Dimension, Ix2, Ix3, Ix4, IxDyn, Zip};
 use rayon::prelude::*;
 
+use crate::pool;
 use crate::vector::wide;
 use crate::{Real, Tensor};
 
@@ -66,7 +67,7 @@ pub(crate) fn fill<T: Real, I: Iterator<Item = T>>(
     chunk: usize,
     f: impl Fn(usize, usize) -> I + Sync + Send,
 ) -> Tensor<T> {
-    let mut out = Tensor::<T>::uninit(dim);
+    let mut out = pool::uninit::<T>(dim);
     for_chunks(out.as_slice_mut().expect("fresh array is contiguous"), chunk, |start, o| {
         let len = o.len();
         let written = wide(
@@ -91,7 +92,7 @@ pub(crate) fn fill_pair<T: Real, I: Iterator<Item = (T, T)>>(
     chunk: usize,
     f: impl Fn(usize, usize) -> I + Sync + Send,
 ) -> (Tensor<T>, Tensor<T>) {
-    let (mut a, mut b) = (Tensor::<T>::uninit(dim.clone()), Tensor::<T>::uninit(dim));
+    let (mut a, mut b) = (pool::uninit::<T>(dim.clone()), pool::uninit::<T>(dim));
     let run = |start: usize, a: &mut [MaybeUninit<T>], b: &mut [MaybeUninit<T>]| {
         let len = a.len();
         let written = wide(

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use ndarray::ArrayD;
 
 use crate::parallel::zip_inplace;
+use crate::pool;
 use crate::Real;
 
 /// The tensor type all glassbox crates share: an n-dimensional ndarray.
@@ -32,11 +33,28 @@ pub type Tensor<T> = ArrayD<T>;
 /// so a rule may reuse its buffer (pass it through, or work in place).
 pub(crate) type BackwardFn<T> = Box<dyn Fn(Tensor<T>, &[bool]) -> Vec<Option<Tensor<T>>>>;
 
-struct Node<T> {
+struct Node<T: Real> {
     /// Tape index of each input, `None` for constants.
     parents: Vec<Option<usize>>,
     /// `None` for leaves.
     backward: Option<BackwardFn<T>>,
+    /// The tensors `backward` holds, shared, so that their buffers can go
+    /// back to the [`pool`] when the tape drops.
+    saved: Vec<Arc<Tensor<T>>>,
+}
+
+impl<T: Real> Drop for Node<T> {
+    /// Drops the rule (and its references to the saved tensors) first;
+    /// a saved tensor no one else holds any more is recycled. Nodes drop in
+    /// order, so a tensor several rules saved is recycled by the last.
+    fn drop(&mut self) {
+        self.backward = None;
+        for t in self.saved.drain(..) {
+            if let Ok(t) = Arc::try_unwrap(t) {
+                pool::recycle(t);
+            }
+        }
+    }
 }
 
 /// A recording of one computation. Cloning a tape clones a handle to the
@@ -85,7 +103,7 @@ impl<T: Real> Tape<T> {
 
     /// A leaf that requires gradients, sharing its value (no copy).
     pub fn leaf_shared(&self, value: Arc<Tensor<T>>) -> Var<T> {
-        let id = self.push(Node { parents: Vec::new(), backward: None });
+        let id = self.push(Node { parents: Vec::new(), backward: None, saved: Vec::new() });
         Var { value, node: Some((self.clone(), id)) }
     }
 
@@ -221,7 +239,10 @@ impl<T: Real> Var<T> {
 
 fn accumulate<T: Real>(slot: &mut Option<Tensor<T>>, g: Tensor<T>) {
     match slot {
-        Some(acc) => zip_inplace(acc, &g, |a, b| a + b),
+        Some(acc) => {
+            zip_inplace(acc, &g, |a, b| a + b);
+            pool::recycle(g);
+        }
         None => *slot = Some(g),
     }
 }
@@ -234,6 +255,18 @@ fn accumulate<T: Real>(slot: &mut Option<Tensor<T>>, g: Tensor<T>) {
 pub(crate) fn record<T: Real>(
     value: impl Into<Arc<Tensor<T>>>,
     inputs: &[&Var<T>],
+    backward: impl Fn(Tensor<T>, &[bool]) -> Vec<Option<Tensor<T>>> + 'static,
+) -> Var<T> {
+    record_saving(value, inputs, Vec::new(), backward)
+}
+
+/// [`record`] for a `backward` that holds the tensors `saved` (shared
+/// handles to the same values): their buffers are recycled into the
+/// [`pool`] when the tape drops, for the next tape's outputs.
+pub(crate) fn record_saving<T: Real>(
+    value: impl Into<Arc<Tensor<T>>>,
+    inputs: &[&Var<T>],
+    saved: Vec<Arc<Tensor<T>>>,
     backward: impl Fn(Tensor<T>, &[bool]) -> Vec<Option<Tensor<T>>> + 'static,
 ) -> Var<T> {
     let mut tape: Option<&Tape<T>> = None;
@@ -252,7 +285,7 @@ pub(crate) fn record<T: Real>(
     let value = value.into();
     let Some(tape) = tape else { return Var::constant_shared(value) };
     let tape = tape.clone();
-    let id = tape.push(Node { parents, backward: Some(Box::new(backward)) });
+    let id = tape.push(Node { parents, backward: Some(Box::new(backward)), saved });
     Var { value, node: Some((tape, id)) }
 }
 

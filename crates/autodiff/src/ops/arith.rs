@@ -12,7 +12,7 @@ use ndarray::{IxDyn, Zip};
 
 use crate::broadcast::{broadcast_shape, reduce_to_shape};
 use crate::parallel::{broadcast_zip, map_inplace, par_map, PARALLEL_MIN_LEN};
-use crate::tape::record;
+use crate::tape::{record, record_saving};
 use crate::{sum_to_shape, Real, Tensor, Var};
 
 /// The shape `a ∘ b` broadcasts to.
@@ -74,7 +74,7 @@ impl<T: Real> Var<T> {
         let shape = out_shape("mul", self.shape(), other.shape());
         let (a, b) = (self.shared(), other.shared());
         let y = broadcast_zip(&a, &b, &shape, |x, y| x * y);
-        record(y, &[self, other], move |g, needs| {
+        record_saving(y, &[self, other], vec![Arc::clone(&a), Arc::clone(&b)], move |g, needs| {
             let s = g.shape().to_vec();
             vec![
                 needs[0].then(|| sum_to_shape(broadcast_zip(&g, &b, &s, |g, b| g * b), a.shape())),
@@ -88,7 +88,7 @@ impl<T: Real> Var<T> {
         let shape = out_shape("div", self.shape(), other.shape());
         let (a, b) = (self.shared(), other.shared());
         let y = broadcast_zip(&a, &b, &shape, |x, y| x / y);
-        record(y, &[self, other], move |g, needs| {
+        record_saving(y, &[self, other], vec![Arc::clone(&a), Arc::clone(&b)], move |g, needs| {
             let s = IxDyn(g.shape());
             let db = needs[1].then(|| {
                 // −(g⊙a)/b/b in one pass, rounding after each operation as

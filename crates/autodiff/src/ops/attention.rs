@@ -26,8 +26,9 @@ use ndarray::IxDyn;
 use rayon::prelude::*;
 
 use crate::parallel::to_standard;
+use crate::pool;
 use crate::small_gemm::{small_gemm, Strided, LANES};
-use crate::tape::record;
+use crate::tape::record_saving;
 use crate::vector::wide;
 use crate::{Real, Tensor, Var};
 
@@ -70,14 +71,19 @@ impl<T: Real> Var<T> {
         let mask = mask.map(|m| if m.is_standard_layout() { m } else { to_standard(m.view()) });
         let scale = T::one() / T::from_usize(dims.dh).expect("head width fits").sqrt();
         let (ctx, probs) = forward(&qv, &kv, &vv, mask.as_ref(), dims, scale, n);
-        record(ctx, &[self, k, v], move |g, needs| {
-            let g = if g.is_standard_layout() { g } else { to_standard(g.view()) };
-            let grads = backward(&g, &qv, &kv, &vv, &probs, mask.as_ref(), dims, scale, needs);
-            grads
-                .into_iter()
-                .map(|t| t.map(|t| t.into_shape_with_order(IxDyn(&[n, s, d])).expect("[N, S, d]")))
-                .collect()
-        })
+        record_saving(
+            ctx,
+            &[self, k, v],
+            vec![Arc::clone(&qv), Arc::clone(&kv), Arc::clone(&vv), Arc::clone(&probs)],
+            move |g, needs| {
+                let g = if g.is_standard_layout() { g } else { to_standard(g.view()) };
+                let grads = backward(&g, &qv, &kv, &vv, &probs, mask.as_ref(), dims, scale, needs);
+                grads
+                    .into_iter()
+                    .map(|t| t.map(|t| t.into_shape_with_order(IxDyn(&[n, s, d])).expect("[N, S, d]")))
+                    .collect()
+            },
+        )
     }
 }
 
@@ -178,8 +184,8 @@ fn forward<T: Real>(
     let Dims { s, d, heads, dh, sp } = dims;
     let (qs, ks, vs) = (standard(q), standard(k), standard(v));
     let ms = mask.map(standard);
-    let mut ctx = Tensor::<T>::uninit(IxDyn(&[n, s, d]));
-    let mut probs = Tensor::<T>::uninit(IxDyn(&[n, heads, s, sp]));
+    let mut ctx = pool::uninit::<T>(IxDyn(&[n, s, d]));
+    let mut probs = pool::uninit::<T>(IxDyn(&[n, heads, s, sp]));
     let (cs, ps) = (ctx.as_slice_mut().expect("fresh"), probs.as_slice_mut().expect("fresh"));
     let (row, maps) = (s * d, heads * s * sp);
     let task = |i: usize, ctx: &mut [MaybeUninit<T>], probs: &mut [MaybeUninit<T>]| {
@@ -236,7 +242,7 @@ fn backward<T: Real>(
     let n = g.shape()[0];
     let (gs, qs, ks, vs, ps) = (standard(g), standard(q), standard(k), standard(v), standard(probs));
     let ms = mask.map(standard);
-    let fresh = |need: bool| need.then(|| Tensor::<T>::uninit(IxDyn(&[n * s * d])));
+    let fresh = |need: bool| need.then(|| pool::uninit::<T>(IxDyn(&[n * s * d])));
     let (mut dq, mut dk, mut dv) = (fresh(needs[0]), fresh(needs[1]), fresh(needs[2]));
     let (row, maps) = (s * d, heads * s * sp);
     let task = |i: usize,

@@ -3,10 +3,12 @@
 //! share work (`tanh′ = 1 − y²`, `exp′ = y`). The derivative is kept only
 //! when `x` is tracked, and the backward is `∂x = g ⊙ f′(x)`.
 
+use std::sync::Arc;
+
 use ndarray::Zip;
 
 use crate::parallel::{fill_pair, par_map, zip_inplace, CHUNK_LEN, PARALLEL_MIN_LEN};
-use crate::tape::record;
+use crate::tape::record_saving;
 use crate::{Real, Tensor, Var};
 
 /// √(2/π), the GELU tanh-form constant.
@@ -41,7 +43,8 @@ fn map<T: Real>(x: &Var<T>, f: impl Fn(T) -> (T, T) + Sync + Send) -> Var<T> {
             (y, d)
         }
     };
-    record(y, &[x], move |mut g, _| {
+    let d = Arc::new(d);
+    record_saving(y, &[x], vec![Arc::clone(&d)], move |mut g, _| {
         zip_inplace(&mut g, &d, |g, d| g * d);
         vec![Some(g)]
     })

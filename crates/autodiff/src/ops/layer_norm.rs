@@ -7,15 +7,17 @@
 //! `∂β = Σ_lanes g`.
 
 use std::mem::MaybeUninit;
+use std::sync::Arc;
 
 use ndarray::{Array1, ArrayView1};
 
 use rayon::prelude::*;
 
 use crate::parallel::{column_sums, for_chunks, lane_chunk, lane_sum, to_standard, PARALLEL_MIN_LEN};
-use crate::tape::record;
+use crate::pool;
+use crate::tape::record_saving;
 use crate::vector::wide;
-use crate::{Real, Tensor, Var};
+use crate::{Real, Var};
 
 impl<T: Real> Var<T> {
     /// `layer_norm(x [.., d], γ [d], β [d], ε)` (see the module docs).
@@ -44,7 +46,7 @@ impl<T: Real> Var<T> {
         let contiguous = d <= 1 || self.value().strides().last() == Some(&1);
         let x = self.value().as_standard_layout(); // a view if already standard
                                                    // x̂ and y are written lane by lane into unzeroed buffers.
-        let (mut xhat, mut y) = (Tensor::<T>::uninit(x.raw_dim()), Tensor::<T>::uninit(x.raw_dim()));
+        let (mut xhat, mut y) = (pool::uninit::<T>(x.raw_dim()), pool::uninit::<T>(x.raw_dim()));
         let mut rstd = vec![T::zero(); x.len().checked_div(d).unwrap_or(0)];
         let run = |x: &[T], xh: &mut [MaybeUninit<T>], y: &mut [MaybeUninit<T>], rs: &mut [T]| {
             wide(
@@ -82,8 +84,8 @@ impl<T: Real> Var<T> {
         // SAFETY: the lanes of `x` (d elements each) and the chunks above
         // tile `x̂` and `y` exactly (chunks hold whole lanes), and `run`
         // writes every element of every lane; with d = 0 both are empty.
-        let (xhat, y) = unsafe { (xhat.assume_init(), y.assume_init()) };
-        record(y, &[self, gamma, beta], move |mut g, needs| {
+        let (xhat, y) = unsafe { (Arc::new(xhat.assume_init()), y.assume_init()) };
+        record_saving(y, &[self, gamma, beta], vec![Arc::clone(&xhat)], move |mut g, needs| {
             if !g.is_standard_layout() {
                 g = to_standard(g.view());
             }

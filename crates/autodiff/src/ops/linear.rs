@@ -8,11 +8,13 @@
 //! `∂b = Σ_rows G` (rows summed in order, column blocks in parallel, as
 //! the broadcast add's backward did). Each is computed only if needed.
 
+use std::sync::Arc;
+
 use ndarray::{Array1, IxDyn};
 
 use crate::ops::matmul::{as_rows, count_product, gemm_2d};
 use crate::parallel::{column_sums, to_standard};
-use crate::tape::record;
+use crate::tape::record_saving;
 use crate::{Real, Var};
 
 impl<T: Real> Var<T> {
@@ -47,7 +49,7 @@ impl<T: Real> Var<T> {
         count_product();
         let y = gemm_2d(as_rows(x.view()).view(), w2.t(), Some(bias_values.as_slice().expect("standard layout")));
         let y = y.into_shape_with_order(IxDyn(&out_shape)).expect("same element count");
-        record(y, &[self, weight, bias], move |g, needs| {
+        record_saving(y, &[self, weight, bias], vec![Arc::clone(&x)], move |g, needs| {
             let g = if g.is_standard_layout() { g } else { to_standard(g.view()) };
             let g2 = as_rows(g.view());
             let w2 = w.view().into_dimensionality().expect("2-D");

@@ -23,12 +23,14 @@
 
 use std::cell::Cell;
 use std::mem::MaybeUninit;
+use std::sync::Arc;
 
 use ndarray::{Array2, ArrayView2, ArrayViewD, ArrayViewMut2, Axis, CowArray, Ix2, IxDyn};
 use rayon::prelude::*;
 
 use crate::parallel::to_standard;
-use crate::tape::record;
+use crate::pool;
+use crate::tape::record_saving;
 use crate::{Real, Tensor, Var};
 
 /// The fewest rows a parallel block of a 2-D product gets.
@@ -72,7 +74,7 @@ impl<T: Real> Var<T> {
     pub fn matmul(&self, other: &Var<T>) -> Var<T> {
         let (a, b) = (self.shared(), other.shared());
         let out = product(a.view(), b.view());
-        record(out, &[self, other], move |g, needs| {
+        record_saving(out, &[self, other], vec![Arc::clone(&a), Arc::clone(&b)], move |g, needs| {
             let da = needs[0].then(|| product(g.view(), transposed(b.view())));
             let db = needs[1].then(|| {
                 if b.ndim() == 2 {
@@ -104,7 +106,7 @@ impl<T: Real> Var<T> {
     pub fn matmul_t(&self, other: &Var<T>) -> Var<T> {
         let (a, b) = (self.shared(), other.shared());
         let out = product(a.view(), transposed(b.view()));
-        record(out, &[self, other], move |g, needs| {
+        record_saving(out, &[self, other], vec![Arc::clone(&a), Arc::clone(&b)], move |g, needs| {
             let da = needs[0].then(|| product(g.view(), b.view()));
             let db = needs[1].then(|| {
                 if b.ndim() == 2 {
@@ -166,7 +168,7 @@ fn product<T: Real>(a: ArrayViewD<'_, T>, b: ArrayViewD<'_, T>) -> Tensor<T> {
     let (sa, sb) = (MatrixStack::new(&a), MatrixStack::new(&b));
     // The output is not zeroed first: with β = 0 matrixmultiply never reads
     // C, and every element is written below.
-    let mut out = Tensor::<T>::uninit(IxDyn(&out_shape));
+    let mut out = pool::uninit::<T>(IxDyn(&out_shape));
     if m * n > 0 {
         let slice = out.as_slice_mut().expect("fresh array is contiguous");
         let (sa, sb) = (&sa, &sb); // capture the stacks whole (they are Sync), not their pointer fields
@@ -235,7 +237,8 @@ impl<T> MatrixStack<T> {
 /// thread when it has few rows.
 pub(crate) fn gemm_2d<T: Real>(a: ArrayView2<'_, T>, b: ArrayView2<'_, T>, bias: Option<&[T]>) -> Array2<T> {
     let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
-    let mut out = Array2::<T>::uninit((m, n)); // written, never read, by the GEMMs below
+    // Written, never read, by the GEMMs below.
+    let mut out = pool::uninit::<T>(IxDyn(&[m, n])).into_dimensionality::<Ix2>().expect("2-D");
     let threads = rayon::current_num_threads();
     let rows = m.div_ceil(threads).max(MIN_ROW_BLOCK);
     let cols = n.div_ceil(threads).next_multiple_of(MIN_COL_BLOCK);

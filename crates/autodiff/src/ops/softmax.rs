@@ -11,7 +11,7 @@ use std::sync::Arc;
 use ndarray::{ArrayView1, ArrayViewMut1, Axis, Zip};
 
 use crate::parallel::{for_chunks, for_lanes, lane_chunk, lane_sum};
-use crate::tape::record;
+use crate::tape::record_saving;
 use crate::{Real, Tensor, Var};
 
 /// Writes `x − m − ln Σ e^{x−m}` into `lane` (which holds `x`).
@@ -71,7 +71,7 @@ impl<T: Real> Var<T> {
     pub fn softmax(&self, axis: usize) -> Var<T> {
         let y = Arc::new(lanes_of(self.value(), axis, softmax_lane));
         let yv = Arc::clone(&y);
-        record(y, &[self], move |mut g, _| {
+        record_saving(y, &[self], vec![Arc::clone(&yv)], move |mut g, _| {
             if !contiguous_lanes(&yv, &g, axis) {
                 let dot = (&g * &*yv).sum_axis(Axis(axis)).insert_axis(Axis(axis));
                 return vec![Some(&*yv * &(g - &dot))];
@@ -97,7 +97,7 @@ impl<T: Real> Var<T> {
     pub fn log_softmax(&self, axis: usize) -> Var<T> {
         let y = Arc::new(lanes_of(self.value(), axis, log_softmax_lane));
         let yv = Arc::clone(&y);
-        record(y, &[self], move |mut g, _| {
+        record_saving(y, &[self], vec![Arc::clone(&yv)], move |mut g, _| {
             if !contiguous_lanes(&yv, &g, axis) {
                 let gsum = g.sum_axis(Axis(axis)).insert_axis(Axis(axis));
                 Zip::from(&mut g).and(&*yv).and_broadcast(&gsum).for_each(|d, &y, &s| *d -= y.exp_inline() * s);
