@@ -2,15 +2,14 @@
 //! seeded random control, and top-k retraining recovering the full model on
 //! a data set whose label depends on 3 of 15 features.
 
+#[path = "common_synthetic.rs"]
+mod common_synthetic;
+
+use common_synthetic::{small_spec, three_of_fifteen, THREE_INFORMATIVE};
 use glassbox_glt::attribution_eval::{distinct_subsets, random_orders, random_ranking, TopKRetrainer};
-use glassbox_glt::data::{Dataset, FeatureGroups};
+use glassbox_glt::data::FeatureGroups;
 use glassbox_glt::metrics::{asimov_significance, weighted_significance};
-use glassbox_glt::train::FitOptions;
-use glassbox_glt::training::{LambdaChoice, TrainSpec};
-use glassbox_glt::GltConfig;
-use ndarray::Array2;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use glassbox_glt::training::LambdaChoice;
 
 /// Z = √(2((s+b)ln(1+s/b) − s)), values computed by hand (Python, f64).
 #[test]
@@ -44,55 +43,20 @@ fn random_control_is_seeded_and_reproducible() {
     assert!(o.iter().skip(1).any(|r| *r != o[0]));
 }
 
-const INFORMATIVE: [usize; 3] = [2, 7, 11];
-
-/// 15 standard-normal features in raw units of different scales; the label
-/// depends on features 2, 7 and 11 only.
-fn three_of_fifteen(rows: usize, seed: u64) -> Dataset {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut normal = move || -> f64 {
-        let (u, v): (f64, f64) = (rng.random_range(1e-12..1.0), rng.random());
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    };
-    let mut x = Array2::<f64>::zeros((rows, 15));
-    let mut labels = Vec::with_capacity(rows);
-    for r in 0..rows {
-        let z: Vec<f64> = (0..15).map(|_| normal()).collect();
-        for f in 0..15 {
-            x[[r, f]] = 5.0 * f as f64 + (1.0 + f as f64 / 3.0) * z[f];
-        }
-        let s = 1.5 * z[2] - 1.5 * z[7] + z[11] * (1.0 + 0.5 * z[2]);
-        labels.push(usize::from(s + 0.5 * normal() > 0.5));
-    }
-    Dataset {
-        path: "three_of_fifteen.csv".into(),
-        feature_names: (0..15).map(|f| format!("f{f:02}")).collect(),
-        x,
-        labels: Some(labels),
-        class_names: vec!["0".into(), "1".into()],
-        ids: vec![],
-        extra: vec![],
-        missing: vec![0; 15],
-        warnings: vec![],
-    }
-}
-
 #[test]
 fn top_three_of_an_informative_ranking_recover_the_full_model() {
     let data = three_of_fifteen(3000, 5);
     let groups = FeatureGroups::singletons(&data.feature_names);
-    let spec = TrainSpec {
-        model: GltConfig { d_model: 16, n_heads: 2, n_blocks: 1, d_ff: 32, ..GltConfig::tabular(1, 2) },
-        fit: FitOptions { epochs: 40, batch_size: 128, lr: 3e-3, patience: 8, seed: 3, ..FitOptions::default() },
-        lambda: LambdaChoice::Fixed(0.0),
-        ..TrainSpec::new("y")
-    };
+    let spec = small_spec(LambdaChoice::Fixed(0.0), 3);
     // Unit weights: Z becomes the plain-count significance of the selection.
     let retrainer = TopKRetrainer::new(&data, &groups, spec, Some(vec![1.0; data.rows()])).unwrap();
     let all: Vec<usize> = (0..15).collect();
     let full = retrainer.score(&all).unwrap();
-    let ranking: Vec<usize> =
-        INFORMATIVE.iter().copied().chain(all.iter().copied().filter(|f| !INFORMATIVE.contains(f))).collect();
+    let ranking: Vec<usize> = THREE_INFORMATIVE
+        .iter()
+        .copied()
+        .chain(all.iter().copied().filter(|f| !THREE_INFORMATIVE.contains(f)))
+        .collect();
     let (subsets, which) = distinct_subsets(std::slice::from_ref(&ranking), 3);
     let top3 = retrainer.score(&subsets[which[0][2]]).unwrap();
     let noise = retrainer.score(&[0, 1, 3]).unwrap();
