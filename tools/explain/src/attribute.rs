@@ -8,7 +8,7 @@ use glassbox::cli::{models_dir, progress_bar, set_threads};
 use glassbox_glt::metrics::Metrics;
 use glassbox_glt::{InputMode, Model};
 use glassbox_ig::aggregate::{global, per_feature, per_group};
-use glassbox_ig::{explain, verify_gradients, IgConfig, Method, Output, Precision, Tolerance};
+use glassbox_ig::{verify_gradients, IgConfig, Method, Output, Precision, Tolerance};
 use ndarray::Axis;
 use serde_json::json;
 
@@ -98,8 +98,6 @@ pub struct Args {
     quiet: bool,
 }
 
-/// Rows explained per call (progress granularity; results do not depend on it).
-const ROWS_PER_CALL: usize = 32;
 /// Rows printed in full.
 const PRINTED_ROWS: usize = 20;
 
@@ -178,7 +176,7 @@ pub fn run(a: Args) -> Result<()> {
         &a.baseline,
         &model,
         &inputs,
-        a.background_filter.as_deref(),
+        inputs::Background { filter: a.background_filter.as_deref(), among: None },
         a.weight_column.as_deref(),
         a.baselines,
         a.seed,
@@ -195,13 +193,7 @@ pub fn run(a: Args) -> Result<()> {
 
     let bar = progress_bar(rows.len() as u64, a.quiet, "explaining [{bar:30}] {pos}/{len} rows {elapsed_precise}");
     let mut attributions = Vec::with_capacity(rows.len());
-    let mut parts = Vec::new();
-    for start in (0..rows.len()).step_by(ROWS_PER_CALL) {
-        let end = (start + ROWS_PER_CALL).min(rows.len());
-        let part = explain(&f, &x.slice_axis(Axis(0), (start..end).into()).to_owned(), &baseline, &cfg)?;
-        bar.inc((end - start) as u64);
-        parts.push(part);
-    }
+    let parts = inputs::explain_in_parts(&model, &x, &baseline, &cfg, &bar)?;
     bar.finish_and_clear();
     let labels = feature_labels(&model);
     let row_len = labels.len();

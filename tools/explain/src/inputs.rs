@@ -8,7 +8,8 @@ use anyhow::{bail, Context, Result};
 use glassbox_autodiff::Tensor;
 use glassbox_glt::data::{load_csv, sequence_windows, Dataset, LoadOptions};
 use glassbox_glt::Model;
-use glassbox_ig::Baseline;
+use glassbox_ig::{explain, Baseline, Explanation, IgConfig};
+use indicatif::ProgressBar;
 
 /// The loaded table and the model inputs of every row.
 pub struct Inputs {
@@ -90,39 +91,64 @@ pub fn weights(data: &Dataset, column: &str, rows: &[usize]) -> Result<Vec<f64>>
         .collect()
 }
 
+/// Where background / weighted baselines are drawn from: the rows whose
+/// `COL=VALUE` filter matches (default: the label is the first class),
+/// optionally only among some rows (e.g. a training split).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Background<'a> {
+    /// `--background-filter COL=VALUE`.
+    pub filter: Option<&'a str>,
+    /// Only these rows (sorted), described as e.g. `"training-split"`.
+    pub among: Option<(&'a str, &'a [usize])>,
+}
+
+impl Background<'_> {
+    /// The filter's column and value.
+    pub fn column_value<'m>(&'m self, model: &'m Model) -> Result<(&'m str, &'m str)> {
+        match self.filter {
+            Some(f) => f.split_once('=').with_context(|| format!("--background-filter '{f}' must look like COL=VALUE")),
+            None => Ok((model.report.config.label.as_str(), model.class_names[0].as_str())),
+        }
+    }
+
+    /// The matching rows (never empty).
+    pub fn rows(&self, model: &Model, data: &Dataset) -> Result<Vec<usize>> {
+        let (column, value) = self.column_value(model)?;
+        let mut rows = matching_rows(data, column, value, &model.report.config.label)?;
+        if let Some((_, among)) = self.among {
+            rows.retain(|r| among.binary_search(r).is_ok());
+        }
+        if rows.is_empty() {
+            let which = self.among.map_or(String::new(), |(name, _)| format!("{name} "));
+            bail!("--background-filter {column}={value}: no {which}row of {} matches", data.path.display());
+        }
+        Ok(rows)
+    }
+}
+
 /// The IG baseline the flags ask for.
 #[allow(clippy::too_many_arguments)]
 pub fn baseline(
     kind: &str,
     model: &Model,
     inputs: &Inputs,
-    filter: Option<&str>,
+    background: Background<'_>,
     weight_column: Option<&str>,
     count: usize,
     seed: u64,
     file: Option<&Path>,
 ) -> Result<Baseline> {
-    let reference = |inputs: &Inputs| -> Result<(Tensor<f64>, Vec<usize>)> {
-        let label = &model.report.config.label;
-        let (column, value) = match filter {
-            Some(f) => {
-                f.split_once('=').with_context(|| format!("--background-filter '{f}' must look like COL=VALUE"))?
-            }
-            None => (label.as_str(), model.class_names[0].as_str()),
-        };
-        let rows = matching_rows(&inputs.data, column, value, label)?;
-        if rows.is_empty() {
-            bail!("--background-filter {column}={value}: no row of {} matches", inputs.data.path.display());
-        }
+    let reference = || -> Result<(Tensor<f64>, Vec<usize>)> {
+        let rows = background.rows(model, &inputs.data)?;
         Ok((inputs.x.select(ndarray::Axis(0), &rows), rows))
     };
     Ok(match kind {
         "zero" => Baseline::Zero,
         "mean" => Baseline::Mean(model.scaler.mean.clone()),
-        "background" => Baseline::Background { reference: reference(inputs)?.0, count, seed },
+        "background" => Baseline::Background { reference: reference()?.0, count, seed },
         "weighted" => {
             let column = weight_column.context("--baseline weighted needs --weight-column COL")?;
-            let (reference, rows) = reference(inputs)?;
+            let (reference, rows) = reference()?;
             Baseline::Weighted { weights: weights(&inputs.data, column, &rows)?, reference, count, seed }
         }
         "file" => {
@@ -132,4 +158,29 @@ pub fn baseline(
         }
         other => bail!("--baseline '{other}' must be one of zero, mean, background, weighted, file"),
     })
+}
+
+/// Rows explained per call (progress granularity; results do not depend on it).
+const ROWS_PER_CALL: usize = 32;
+
+/// Explains the rows of `x` against `baseline` in parts of
+/// [`ROWS_PER_CALL`] rows, advancing `bar` after each.
+pub fn explain_in_parts(
+    model: &Model,
+    x: &Tensor<f64>,
+    baseline: &Baseline,
+    cfg: &IgConfig,
+    bar: &ProgressBar,
+) -> Result<Vec<Explanation>> {
+    let f = model.explainable();
+    let n = x.shape()[0];
+    (0..n)
+        .step_by(ROWS_PER_CALL)
+        .map(|start| {
+            let end = (start + ROWS_PER_CALL).min(n);
+            let part = explain(&f, &x.slice_axis(ndarray::Axis(0), (start..end).into()).to_owned(), baseline, cfg)?;
+            bar.inc((end - start) as u64);
+            Ok(part)
+        })
+        .collect()
 }

@@ -1,67 +1,16 @@
-//! Step 1 of `explain evaluate`: the baselines (reference rows from the
-//! training split only) and the IG attributions of the explained rows under
-//! each of them.
+//! Step 1 of `explain evaluate`: the IG attributions of the explained rows
+//! under each baseline (built by [`inputs::baseline`] with reference rows
+//! from the training split only).
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use glassbox_autodiff::Tensor;
 use glassbox_glt::attribution_eval::{mean_abs, row_orders};
 use glassbox_glt::Model;
-use glassbox_ig::{explain, Baseline, IgConfig};
+use glassbox_ig::{Baseline, IgConfig};
 use indicatif::ProgressBar;
 use ndarray::{Array2, Axis, Ix2};
 
-use crate::inputs::{self, Inputs};
-
-/// Rows explained per call (progress granularity; results do not depend on it).
-const ROWS_PER_CALL: usize = 32;
-
-/// The background reference: training-split rows matching the filter.
-pub struct Reference {
-    /// Row indices into the table.
-    pub rows: Vec<usize>,
-    /// `"label = 0"`-style description for the report.
-    pub describe: String,
-}
-
-/// Training-split rows matching `filter` (`COL=VALUE`; default: the label is
-/// the first class).
-pub fn reference_rows(model: &Model, inputs: &Inputs, train: &[usize], filter: Option<&str>) -> Result<Reference> {
-    let label = &model.report.config.label;
-    let (column, value) = match filter {
-        Some(f) => f.split_once('=').with_context(|| format!("--background-filter '{f}' must look like COL=VALUE"))?,
-        None => (label.as_str(), model.class_names[0].as_str()),
-    };
-    let matching = inputs::matching_rows(&inputs.data, column, value, label)?;
-    let rows: Vec<usize> = train.iter().copied().filter(|r| matching.binary_search(r).is_ok()).collect();
-    if rows.is_empty() {
-        bail!("--background-filter {column}={value}: no training-split row of {} matches", inputs.data.path.display());
-    }
-    Ok(Reference { describe: format!("{} training rows with {column} = {value}", rows.len()), rows })
-}
-
-/// The IG baseline called `name`.
-pub fn baseline(
-    name: &str,
-    model: &Model,
-    inputs: &Inputs,
-    reference: &Reference,
-    weight_column: Option<&str>,
-    count: usize,
-    seed: u64,
-) -> Result<Baseline> {
-    let rows = || inputs.x.select(Axis(0), &reference.rows);
-    Ok(match name {
-        "zero" => Baseline::Zero,
-        "mean" => Baseline::Mean(model.scaler.mean.clone()),
-        "background" => Baseline::Background { reference: rows(), count, seed },
-        "weighted" => {
-            let column = weight_column.context("the weighted baseline needs --weight-column COL")?;
-            let weights = inputs::weights(&inputs.data, column, &reference.rows)?;
-            Baseline::Weighted { reference: rows(), weights, count, seed }
-        }
-        other => bail!("unknown baseline {other}"),
-    })
-}
+use crate::inputs;
 
 /// One baseline's attributions of the explained rows.
 pub struct BaselineRun {
@@ -93,18 +42,11 @@ pub fn run(
     cfg: &IgConfig,
     bar: &ProgressBar,
 ) -> Result<BaselineRun> {
-    let f = model.explainable();
-    let n = x.shape()[0];
-    let mut parts = Vec::new();
-    let mut worst = 0.0f64;
-    for start in (0..n).step_by(ROWS_PER_CALL) {
-        let end = (start + ROWS_PER_CALL).min(n);
-        let part = explain(&f, &x.slice_axis(Axis(0), (start..end).into()).to_owned(), baseline, cfg)
-            .with_context(|| format!("{name} baseline"))?;
-        worst = part.relative_delta.iter().filter(|d| d.is_finite()).fold(worst, |w, d| w.max(d.abs()));
-        parts.push(part.attributions.into_dimensionality::<Ix2>()?);
-        bar.inc((end - start) as u64);
-    }
+    let parts = inputs::explain_in_parts(model, x, baseline, cfg, bar).with_context(|| format!("{name} baseline"))?;
+    let worst =
+        parts.iter().flat_map(|p| &p.relative_delta).filter(|d| d.is_finite()).fold(0.0f64, |w, d| w.max(d.abs()));
+    let parts: Vec<Array2<f64>> =
+        parts.into_iter().map(|p| p.attributions.into_dimensionality::<Ix2>()).collect::<Result<_, _>>()?;
     let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
     let attributions = ndarray::concatenate(Axis(0), &views)?;
     let baseline_rows = baseline.resolve(&[x.shape()[1]])?.into_dimensionality::<Ix2>()?;

@@ -197,7 +197,11 @@ pub fn run(a: Args) -> Result<()> {
     // 1. Attributions and rankings per baseline.
     let target = 1;
     let cfg = IgConfig { method, steps: a.steps, target, output, ..IgConfig::default() };
-    let reference = attributions::reference_rows(&model, &inputs, &split.train, a.background_filter.as_deref())?;
+    let background =
+        inputs::Background { filter: a.background_filter.as_deref(), among: Some(("training-split", &split.train)) };
+    let reference_rows = background.rows(&model, &inputs.data)?.len();
+    let (column, value) = background.column_value(&model)?;
+    let reference = format!("{reference_rows} training rows with {column} = {value}");
     let baseline_names: Vec<&str> =
         BASELINES.iter().copied().filter(|b| rankings_asked.iter().any(|r| r == b)).collect();
     let bar = progress_bar(
@@ -207,8 +211,8 @@ pub fn run(a: Args) -> Result<()> {
     );
     let mut runs: Vec<BaselineRun> = Vec::new();
     for name in &baseline_names {
-        let baseline =
-            attributions::baseline(name, &model, &inputs, &reference, a.weight_column.as_deref(), a.baselines, a.seed)?;
+        let weight_column = a.weight_column.as_deref();
+        let baseline = inputs::baseline(name, &model, &inputs, background, weight_column, a.baselines, a.seed, None)?;
         runs.push(attributions::run(&model, &x, name, &baseline, &cfg, &bar)?);
     }
     bar.finish_and_clear();
@@ -248,7 +252,7 @@ pub fn run(a: Args) -> Result<()> {
         k_max,
         seed: a.seed,
         explained_rows: explained.len(),
-        background_rows: reference.rows.len(),
+        background_rows: reference_rows,
         baselines_drawn: a.baselines,
         weight_column: a.weight_column.clone(),
         features: model.feature_names.clone(),
@@ -266,7 +270,7 @@ pub fn run(a: Args) -> Result<()> {
         },
     };
     evaluation.summary = evaluation.summarise();
-    println!("{}", tables::render(&evaluation, &reference.describe));
+    println!("{}", tables::render(&evaluation, &reference));
     if let Some(dir) = &a.out_dir {
         results::write(dir, &evaluation)?;
         let written = charts::write_all(dir, &a.format, &evaluation)?;
