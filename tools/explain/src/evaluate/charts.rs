@@ -66,17 +66,16 @@ pub fn write_all(dir: &Path, ext: &str, e: &Evaluation) -> Result<usize> {
     }
 
     if let Some(r) = &e.retraining {
-        let find = |name: &str, k: usize| r.points.iter().find(|p| p.ranking == name && p.k == k).map(|p| &p.score);
-        let mut roc = per_k_series(e, &|n, k| find(n, k).and_then(|s| s.roc_auc));
+        let mut roc = per_k_series(e, &|n, k| r.at(n, k).and_then(|s| s.roc_auc));
         if let Some(v) = r.all_features.roc_auc {
             roc.push(flat("all features", v, e.k_max));
         }
         draw("roc_auc", &|p| lines(p, "Top-k retraining: held-out ROC-AUC", "k (features kept)", "ROC-AUC", &roc))?;
-        let mut acc = per_k_series(e, &|n, k| find(n, k).map(|s| s.accuracy));
+        let mut acc = per_k_series(e, &|n, k| r.at(n, k).map(|s| s.accuracy));
         acc.push(flat("all features", r.all_features.accuracy, e.k_max));
         draw("accuracy", &|p| lines(p, "Top-k retraining: held-out accuracy", "k (features kept)", "accuracy", &acc))?;
         if let Some(z) = &r.all_features.significance {
-            let mut sig = per_k_series(e, &|n, k| find(n, k).and_then(|s| s.significance).map(|s| s.z));
+            let mut sig = per_k_series(e, &|n, k| r.at(n, k).and_then(|s| s.significance).map(|s| s.z));
             sig.push(flat("all features", z.z, e.k_max));
             draw("significance", &|p| {
                 lines(p, "Top-k retraining: significance Z", "k (features kept)", "Z (Asimov)", &sig)
@@ -85,8 +84,7 @@ pub fn write_all(dir: &Path, ext: &str, e: &Evaluation) -> Result<usize> {
     }
 
     if let Some(t) = &e.truth {
-        let find = |name: &str, k: usize| t.points.iter().find(|p| p.ranking == name && p.k == k);
-        let fa = per_k_series(e, &|n, k| find(n, k).map(|p| p.feature_agreement));
+        let fa = per_k_series(e, &|n, k| t.at(n, k).map(|p| p.feature_agreement));
         draw("agreement", &|p| {
             lines(p, "Feature agreement with the ground truth (global top k)", "k", "feature agreement", &fa)
         })?;

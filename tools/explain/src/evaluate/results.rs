@@ -96,6 +96,13 @@ pub struct Retraining {
     pub points: Vec<RetrainPoint>,
 }
 
+impl Retraining {
+    /// The scores of `ranking`'s top `k`.
+    pub fn at(&self, ranking: &str, k: usize) -> Option<&TopKScore> {
+        self.points.iter().find(|p| p.ranking == ranking && p.k == k).map(|p| &p.score)
+    }
+}
+
 /// Agreement with the ground truth at one k.
 #[derive(Debug, Clone, Serialize)]
 pub struct AgreementPoint {
@@ -173,6 +180,13 @@ impl Evaluation {
                 }
             })
             .collect()
+    }
+}
+
+impl TruthAgreement {
+    /// The agreement of `ranking`'s top `k`.
+    pub fn at(&self, ranking: &str, k: usize) -> Option<&AgreementPoint> {
+        self.points.iter().find(|p| p.ranking == ranking && p.k == k)
     }
 }
 

@@ -84,18 +84,17 @@ pub fn render(e: &Evaluation, background: &str) -> String {
     grid(&mut out, &title, &header, &rows);
 
     if let Some(r) = &e.retraining {
-        let find = |name: &str, k: usize| r.points.iter().find(|p| p.ranking == name && p.k == k).map(|p| &p.score);
         let title = format!(
             "Top-k retraining: held-out ROC-AUC ({} test rows; {} models trained, λ = {:.3} fixed):",
             r.test_rows, r.models_trained, r.lambda
         );
-        per_k(&mut out, e, &title, Some(num(r.all_features.roc_auc, 4)), &|n, k| find(n, k).and_then(|s| s.roc_auc), 4);
+        per_k(&mut out, e, &title, Some(num(r.all_features.roc_auc, 4)), &|n, k| r.at(n, k).and_then(|s| s.roc_auc), 4);
         per_k(
             &mut out,
             e,
             "Top-k retraining: held-out accuracy at the validation-tuned threshold:",
             Some(format!("{:.4}", r.all_features.accuracy)),
-            &|n, k| find(n, k).map(|s| s.accuracy),
+            &|n, k| r.at(n, k).map(|s| s.accuracy),
             4,
         );
         if let Some(z) = &r.all_features.significance {
@@ -108,27 +107,26 @@ pub fn render(e: &Evaluation, background: &str) -> String {
                 e,
                 &title,
                 Some(format!("{:.3}", z.z)),
-                &|n, k| find(n, k).and_then(|s| s.significance).map(|s| s.z),
+                &|n, k| r.at(n, k).and_then(|s| s.significance).map(|s| s.z),
                 3,
             );
         }
     }
 
     if let Some(t) = &e.truth {
-        let find = |name: &str, k: usize| t.points.iter().find(|p| p.ranking == name && p.k == k);
         let title = format!(
             "Agreement with {} (truth top 5: {}; {} informative features): feature agreement of the global top k:",
             t.file,
             t.ranking.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
             t.informative
         );
-        per_k(&mut out, e, &title, None, &|n, k| find(n, k).map(|p| p.feature_agreement), 2);
+        per_k(&mut out, e, &title, None, &|n, k| t.at(n, k).map(|p| p.feature_agreement), 2);
         per_k(
             &mut out,
             e,
             "Agreement with the truth: mean feature agreement of each row's top k by |IG|:",
             None,
-            &|n, k| find(n, k).map(|p| p.row_feature_agreement),
+            &|n, k| t.at(n, k).map(|p| p.row_feature_agreement),
             2,
         );
     }
