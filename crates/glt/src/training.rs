@@ -112,8 +112,7 @@ impl TrainSpec {
             fit: cfg.fit.clone(),
             lambda: LambdaChoice::Fixed(report.lambda),
             balanced: cfg.balanced_class_weights,
-            // A sequence model's split key is its sequence column, implied below.
-            split_by: cfg.split_by.clone().filter(|s| Some(s) != cfg.sequence_by.as_ref()),
+            split_by: cfg.split_by.clone(),
             sequence,
         }
     }
