@@ -1,13 +1,74 @@
 //! What every glassbox tool shares: argument errors as one line, errors as
-//! one line with a non-zero exit, progress bars only on a terminal, atomic
-//! file writes, the thread count, and where the shipped models live.
+//! one line with a non-zero exit, progress bars only on a terminal, the
+//! thread count, where the shipped models live, and the flag groups
+//! `explain` and `explain evaluate` both take ([`IntegrationArgs`],
+//! [`BaselineArgs`], [`RunArgs`]). Atomic writes are
+//! [`glassbox_data::write_atomic`], re-exported here.
 
 use std::fmt::Display;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
+use glassbox_ig::{IgConfig, Method, Output};
 use indicatif::{ProgressBar, ProgressStyle};
+
+pub use glassbox_data::write_atomic;
+
+/// Quadrature and explained output (`--method`, `--steps`, `--output`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct IntegrationArgs {
+    /// Quadrature: gausslegendre, riemann_left, riemann_right, riemann_middle, riemann_trapezoid.
+    #[arg(long, default_value = "gausslegendre")]
+    pub method: String,
+    /// Integration steps.
+    #[arg(long, default_value_t = 50)]
+    pub steps: usize,
+    /// Explained output: probability or logit.
+    #[arg(long, default_value = "probability")]
+    pub output: String,
+}
+
+impl IntegrationArgs {
+    /// The IG settings these flags ask for (other fields at their defaults).
+    pub fn ig_config(&self) -> Result<IgConfig, String> {
+        let method: Method = self.method.parse().map_err(|e| format!("--method: {e}"))?;
+        let output: Output = self.output.parse().map_err(|e| format!("--output: {e}"))?;
+        if self.steps < method.min_steps() {
+            return Err(format!("--steps {}: {method} needs at least {}", self.steps, method.min_steps()));
+        }
+        Ok(IgConfig { method, steps: self.steps, output, ..IgConfig::default() })
+    }
+}
+
+/// Where averaged baselines come from (`--background-filter`,
+/// `--weight-column`, `--baselines`, `--seed`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct BaselineArgs {
+    /// Reference rows for background/weighted baselines: COL=VALUE (default: label = first class; evaluate: from the training split).
+    #[arg(long)]
+    pub background_filter: Option<String>,
+    /// Weight column: the weighted baseline (and evaluate's significance Z).
+    #[arg(long)]
+    pub weight_column: Option<String>,
+    /// Number of background/weighted baselines K.
+    #[arg(long, default_value_t = 10)]
+    pub baselines: usize,
+    /// Seed of the baseline draws (and of evaluate's random control).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+/// `--threads` and `--quiet`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RunArgs {
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bars.
+    #[arg(long)]
+    pub quiet: bool,
+}
 
 /// Parses the command line. `--help`/`--version` print as usual; any other
 /// argument error prints its message as one line (naming the flag) and
@@ -59,23 +120,6 @@ pub fn progress_bar(len: u64, quiet: bool, template: &str) -> ProgressBar {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same
-/// folder, synced, then renamed over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
 }
 
 /// Sets the number of rayon threads (`--threads N`); `None` keeps rayon's

@@ -15,8 +15,12 @@
 //! ```
 
 pub use glassbox_autodiff as autodiff;
+pub use glassbox_data as data;
+pub use glassbox_evaluation as evaluation;
+pub use glassbox_explainer as explainer;
 pub use glassbox_glt as glt;
 pub use glassbox_ig as ig;
+pub use glassbox_plot as plot;
 
 pub mod cli;
 

@@ -17,6 +17,9 @@ pub enum GltError {
     /// Training could not proceed.
     #[error("training failed: {0}")]
     Training(String),
+    /// Writing a file failed (the message names the file).
+    #[error("{0}")]
+    Write(std::io::Error),
     /// Reading or writing a model file failed.
     #[error("{path}: {message}")]
     ModelFile {

@@ -18,10 +18,10 @@ use glassbox_autodiff::{Tape, Tensor, Var};
 use ndarray::Axis;
 
 use crate::examples::Examples;
+use crate::fit::{FitOptions, Fitted, Problem};
 use crate::group_lasso::GroupLasso;
 use crate::layers::Pass;
 use crate::params::constants;
-use crate::train::{FitOptions, Fitted, Problem};
 
 /// Models within this much validation ROC-AUC of the best are "as good".
 pub const AUC_SLACK: f64 = 0.005;
@@ -124,7 +124,7 @@ pub fn run_path(
         let lasso = GroupLasso { lambda, groups: groups.to_vec() };
         let norms = lasso.norms(&fitted.params[w_idx]);
         let probs = problem.probabilities(&fitted.params, problem.val);
-        let (auc, acc) = crate::evaluate::validation_scores(&probs, &problem.val.y);
+        let (auc, acc) = crate::scoring::validation_scores(&probs, &problem.val.y);
         PathPoint {
             lambda,
             selected_groups: group_names.iter().zip(&norms).filter(|(_, &n)| n > 0.0).map(|(g, _)| g.clone()).collect(),

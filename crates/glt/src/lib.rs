@@ -1,38 +1,42 @@
 //! glassbox-glt: the Group Lasso Transformer (SPEC §3) on glassbox-autodiff:
-//! layers, the model, group-lasso training with exact zeros, data loading,
-//! metrics and model files.
+//! layers, the model, group-lasso training with exact zeros, metrics and
+//! model files. Data loading is [`glassbox_data`] (re-exported as [`data`]).
 //!
-//! - [`Glt`]: the architecture; [`layers`] its parts; [`params`] their
-//!   named tensors; [`scaler::Scaler`] the stored standardisation.
+//! - [`Glt`] ([`architecture`]): the architecture; [`layers`] its parts;
+//!   [`params`] their named tensors; [`scaler::Scaler`] the stored
+//!   standardisation.
 //! - [`group_lasso::GroupLasso`]: penalty and proximal step;
-//!   [`optim::AdamW`]; [`train`] the mini-batch loop; [`lambda_path`] the
-//!   `--lambda auto` path; [`training::train`] the whole run.
-//! - [`attribution_eval`]: rankings, top-k retraining, deletion curves and
-//!   agreement (`explain evaluate`).
-//! - [`data`]: CSV, globs, groups files, windows, splits; [`metrics`];
-//!   [`model_file::Model`]: the trained model and its file.
+//!   [`optim::AdamW`]; [`fit`] the mini-batch loop ([`fit::Problem::fit`]);
+//!   [`lambda_path`] the `--lambda auto` path; [`train::train`] the whole run.
+//! - [`scoring`]: validation scores, the tuned threshold and held-out
+//!   metrics; [`metrics`] the measures themselves; [`report`] what a run
+//!   records.
+//! - [`Model`] ([`model`]): the trained model, its inputs
+//!   ([`inputs::ModelInputs`], one preparation path for training and use),
+//!   probabilities and logits; [`model_file`] its byte format.
 
-pub mod attribution_eval;
+pub mod architecture;
 mod config;
-pub mod data;
 mod error;
-pub mod evaluate;
 pub mod examples;
-pub mod explain;
+pub mod fit;
 pub mod group_lasso;
+pub mod inputs;
 pub mod lambda_path;
 pub mod layers;
 pub mod metrics;
-mod model;
+pub mod model;
 pub mod model_file;
 pub mod optim;
 pub mod params;
 pub mod report;
 pub mod scaler;
+pub mod scoring;
 pub mod train;
-pub mod training;
 
+pub use architecture::Glt;
 pub use config::{GltConfig, InputMode};
 pub use error::GltError;
-pub use model::Glt;
-pub use model_file::Model;
+pub use glassbox_data as data;
+pub use inputs::ModelInputs;
+pub use model::Model;

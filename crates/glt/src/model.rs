@@ -1,85 +1,67 @@
-//! The Group Lasso Transformer as one differentiable function of the raw
-//! input: scaler → tokenizer → `n_blocks` pre-norm encoder blocks →
-//! `LN(h_CLS)` → linear head → logits `[N, C]` (SPEC §3).
+//! The trained model (SPEC §3, §5): the architecture, its parameters,
+//! the feature names and groups, the scaler, the class names and the
+//! training report; how a table becomes its inputs ([`Model::inputs`]), and
+//! its probabilities and logits. The file format is in [`crate::model_file`].
 
-use glassbox_autodiff::{Real, Var};
+use glassbox_autodiff::Tensor;
+use ndarray::Array2;
 
-use crate::layers::{EncoderBlock, LayerNorm, Linear, Pass, Tokenizer};
-use crate::params::ParamLayout;
+use crate::data::{Dataset, FeatureGroups};
+use crate::inputs::{check_rows, model_inputs, ModelInputs, SequenceSpec};
+use crate::report::TrainingReport;
 use crate::scaler::Scaler;
-use crate::{GltConfig, GltError, InputMode};
+use crate::{Glt, GltError};
 
-/// The architecture: layers and the layout of their parameters. The
-/// parameter values live apart (a `&[Var<T>]` per pass), so one `Glt`
-/// serves training (tape leaves), inference and explanation (constants)
-/// in f32 or f64.
-///
-/// ```
-/// use glassbox_autodiff::{Tensor, Var};
-/// use glassbox_glt::{Glt, GltConfig, layers::Pass, params::constants};
-/// let glt = Glt::new(GltConfig { d_model: 8, n_heads: 2, d_ff: 16, n_blocks: 1, ..GltConfig::tabular(3, 2) }).unwrap();
-/// let params = constants::<f32>(&glt.layout.init(1));
-/// let z = Var::constant(Tensor::<f32>::zeros(vec![5, 3]));
-/// assert_eq!(glt.logits(&z, &mut Pass::eval(&params)).shape(), &[5, 2]);
-/// ```
+/// A trained GLT with everything needed to use and explain it.
 #[derive(Clone, Debug)]
-pub struct Glt {
-    /// Hyper-parameters.
-    pub config: GltConfig,
-    /// Names, shapes and initialisation of the parameters.
-    pub layout: ParamLayout,
-    tokenizer: Tokenizer,
-    blocks: Vec<EncoderBlock>,
-    head_norm: LayerNorm,
-    head: Linear,
+pub struct Model {
+    /// The architecture (rebuilt from the config on load).
+    pub glt: Glt,
+    /// Parameter values in layout order.
+    pub params: Vec<Tensor<f32>>,
+    /// Input feature names, in model order.
+    pub feature_names: Vec<String>,
+    /// The feature groups of the lasso.
+    pub groups: FeatureGroups,
+    /// Standardisation fitted on the training rows.
+    pub scaler: Scaler,
+    /// Label values, in class-index order.
+    pub class_names: Vec<String>,
+    /// How it was trained and how well it does.
+    pub report: TrainingReport,
 }
 
-impl Glt {
-    /// Builds the layers for a configuration.
-    pub fn new(config: GltConfig) -> Result<Self, GltError> {
-        config.validate()?;
-        let (f, d) = (config.n_features, config.d_model);
-        let eps = config.layer_norm_eps;
-        let mut layout = ParamLayout::default();
-        let tokenizer = match config.mode {
-            InputMode::Tabular => Tokenizer::tabular(&mut layout, f, d),
-            InputMode::Sequence { seq_len } => Tokenizer::sequence(&mut layout, f, seq_len, d),
-        };
-        let blocks = (0..config.n_blocks)
-            .map(|i| EncoderBlock::new(&mut layout, &format!("blocks.{i}"), d, config.n_heads, config.d_ff, eps))
-            .collect();
-        let head_norm = LayerNorm::new(&mut layout, "head_norm", d, eps);
-        let head = Linear::new(&mut layout, "head", d, config.n_classes);
-        Ok(Glt { config, layout, tokenizer, blocks, head_norm, head })
+impl Model {
+    /// Sequence mode: the key and order columns and the window `T` the
+    /// model was trained with (`None` for a tabular model).
+    pub fn sequence(&self) -> Option<SequenceSpec> {
+        SequenceSpec::of_report(&self.report)
     }
 
-    /// Layout index of the tokenizer weight `W [F, d]`, whose rows the
-    /// group lasso acts on.
-    pub fn tokenizer_weight(&self) -> usize {
-        self.tokenizer.weight_index()
+    /// The model inputs of every row of `data` (its features in the model's
+    /// order): windows in sequence mode, missing values imputed with the
+    /// training mean, and the missing mask. A sequence model needs the
+    /// sequence and order columns among `data`'s extra columns (an error
+    /// naming the column otherwise).
+    pub fn inputs(&self, data: &Dataset) -> Result<ModelInputs, GltError> {
+        model_inputs(data, self.sequence().as_ref(), &self.scaler)
     }
 
-    /// The input shape of one row: `[F]` or `[T, F]`.
-    pub fn row_shape(&self) -> Vec<usize> {
-        match self.config.mode {
-            InputMode::Tabular => vec![self.config.n_features],
-            InputMode::Sequence { seq_len } => vec![seq_len, self.config.n_features],
-        }
+    /// Class probabilities `[N, C]` of raw rows (`[N, F]` or `[N, T, F]`,
+    /// missing values as NaN), computed in f32 without a tape.
+    pub fn probabilities(&self, x: &Tensor<f64>) -> Result<Array2<f64>, GltError> {
+        Ok(crate::fit::softmax_rows(&self.logits_f32(x)?))
     }
 
-    /// Logits `[N, C]` from standardised input `z` (`[N, F]` or `[N, T, F]`).
-    pub fn logits<T: Real>(&self, z: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
-        let mut h = self.tokenizer.forward(z, pass);
-        for block in &self.blocks {
-            h = block.forward(&h, pass);
-        }
-        let cls = h.select(1, 0);
-        self.head.forward(&self.head_norm.forward(&cls, pass), pass)
+    /// Logits `[N, C]` of raw rows, as [`Model::probabilities`] computes them.
+    pub fn logits(&self, x: &Tensor<f64>) -> Result<Array2<f64>, GltError> {
+        Ok(self.logits_f32(x)?.mapv(f64::from))
     }
 
-    /// Logits from raw feature values (missing values already imputed):
-    /// the scaler is the first op, so gradients are in the user's units.
-    pub fn logits_raw<T: Real>(&self, scaler: &Scaler, x: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
-        self.logits(&scaler.apply(x), pass)
+    fn logits_f32(&self, x: &Tensor<f64>) -> Result<Array2<f32>, GltError> {
+        check_rows(x.shape(), &self.glt.row_shape())?;
+        let mut x = x.clone();
+        self.scaler.impute(&mut x);
+        Ok(crate::fit::logits_chunked(&self.glt, &self.scaler, &self.params, &x.mapv(|v| v as f32)))
     }
 }

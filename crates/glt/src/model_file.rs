@@ -1,4 +1,4 @@
-//! A trained model and its file (SPEC §5): the magic bytes `GLT\0`, a
+//! The model file's byte format (SPEC §5): the magic bytes `GLT\0`, a
 //! little-endian u32 format version, then bincode 1.3 (size-limited) of
 //! the model's config, feature names, groups, scaler, class names, named
 //! parameter tensors and training report. The report is stored as its
@@ -9,18 +9,17 @@
 //! never a panic, and a file whose parameters do not fit its config is
 //! rejected.
 
-use std::io::Write;
 use std::path::Path;
 
 use bincode::Options;
 use glassbox_autodiff::Tensor;
-use ndarray::{Array2, IxDyn};
+use ndarray::IxDyn;
 use serde::{Deserialize, Serialize};
 
 use crate::data::FeatureGroups;
 use crate::report::TrainingReport;
 use crate::scaler::Scaler;
-use crate::{Glt, GltConfig, GltError};
+use crate::{Glt, GltConfig, GltError, Model};
 
 /// The first four bytes of every model file.
 pub const MAGIC: [u8; 4] = *b"GLT\0";
@@ -49,25 +48,6 @@ struct Body {
     class_names: Vec<String>,
     params: Vec<NamedTensor>,
     report_json: String,
-}
-
-/// A trained GLT with everything needed to use and explain it.
-#[derive(Clone, Debug)]
-pub struct Model {
-    /// The architecture (rebuilt from the config on load).
-    pub glt: Glt,
-    /// Parameter values in layout order.
-    pub params: Vec<Tensor<f32>>,
-    /// Input feature names, in model order.
-    pub feature_names: Vec<String>,
-    /// The feature groups of the lasso.
-    pub groups: FeatureGroups,
-    /// Standardisation fitted on the training rows.
-    pub scaler: Scaler,
-    /// Label values, in class-index order.
-    pub class_names: Vec<String>,
-    /// How it was trained and how well it does.
-    pub report: TrainingReport,
 }
 
 fn bincode_options() -> impl Options {
@@ -181,24 +161,12 @@ impl Model {
         })
     }
 
-    /// Writes the model atomically: a temporary file beside `path`, synced,
-    /// then renamed over it, so a crash never leaves a half-written model.
+    /// Writes the model atomically ([`glassbox_data::write_atomic`]: a
+    /// temporary file beside `path`, synced, then renamed over it), so a
+    /// crash never leaves a half-written model.
     pub fn save(&self, path: &Path) -> Result<(), GltError> {
-        let fail = |e: std::io::Error| GltError::ModelFile { path: path.to_path_buf(), message: e.to_string() };
         let bytes = self.to_bytes()?;
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&bytes)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)
-        };
-        write()
-            .inspect_err(|_| {
-                let _ = std::fs::remove_file(&tmp);
-            })
-            .map_err(fail)
+        glassbox_data::write_atomic(path, &bytes).map_err(GltError::Write)
     }
 
     /// Reads a model file (refusing files over [`MAX_MODEL_BYTES`]).
@@ -210,30 +178,5 @@ impl Model {
         }
         let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
         Self::from_bytes(&bytes, path)
-    }
-
-    /// Class probabilities `[N, C]` of raw rows (`[N, F]` or `[N, T, F]`,
-    /// missing values as NaN), computed in f32 without a tape.
-    pub fn probabilities(&self, x: &Tensor<f64>) -> Result<Array2<f64>, GltError> {
-        Ok(crate::train::softmax_rows(&self.logits_f32(x)?))
-    }
-
-    /// Logits `[N, C]` of raw rows, as [`Model::probabilities`] computes them.
-    pub fn logits(&self, x: &Tensor<f64>) -> Result<Array2<f64>, GltError> {
-        Ok(self.logits_f32(x)?.mapv(f64::from))
-    }
-
-    fn logits_f32(&self, x: &Tensor<f64>) -> Result<Array2<f32>, GltError> {
-        let row = self.glt.row_shape();
-        if x.ndim() != row.len() + 1 || x.shape()[1..] != row[..] {
-            return Err(GltError::Shape(format!(
-                "rows of shape {:?} do not fit the model's {:?}",
-                &x.shape()[1..],
-                row
-            )));
-        }
-        let mut x = x.clone();
-        self.scaler.impute(&mut x);
-        Ok(crate::train::logits_chunked(&self.glt, &self.scaler, &self.params, &x.mapv(|v| v as f32)))
     }
 }

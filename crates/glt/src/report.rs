@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::fit::FitOptions;
 use crate::lambda_path::{PathOptions, PathPoint};
 use crate::metrics::Metrics;
-use crate::train::FitOptions;
 use crate::GltConfig;
 
 /// One feature group after training.

@@ -4,9 +4,9 @@
 #![allow(dead_code)]
 
 use glassbox_glt::data::Dataset;
+use glassbox_glt::fit::FitOptions;
 use glassbox_glt::lambda_path::PathOptions;
-use glassbox_glt::train::FitOptions;
-use glassbox_glt::training::{LambdaChoice, TrainSpec};
+use glassbox_glt::train::{LambdaChoice, TrainSpec};
 use glassbox_glt::GltConfig;
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};

@@ -7,7 +7,7 @@ mod synthetic;
 
 use glassbox_glt::data::FeatureGroups;
 use glassbox_glt::metrics::Metrics;
-use glassbox_glt::training::train;
+use glassbox_glt::train::train;
 
 #[test]
 fn lambda_auto_keeps_the_four_true_features_and_drops_the_noise() {
@@ -16,7 +16,7 @@ fn lambda_auto_keeps_the_four_true_features_and_drops_the_noise() {
     let spec = synthetic::small_spec(synthetic::auto_path(), 7);
     let t = std::time::Instant::now();
     let model = train(&data, groups, &spec, &mut |p| {
-        if let glassbox_glt::training::Progress::Path(p) = p {
+        if let glassbox_glt::train::Progress::Path(p) = p {
             eprintln!(
                 "λ={:.4} auc={:?} loss={:.4} groups={}",
                 p.lambda,

@@ -6,9 +6,9 @@
 mod synthetic;
 
 use glassbox_glt::data::FeatureGroups;
+use glassbox_glt::fit::FitOptions;
 use glassbox_glt::model_file::MAGIC;
-use glassbox_glt::train::FitOptions;
-use glassbox_glt::training::{train, LambdaChoice};
+use glassbox_glt::train::{train, LambdaChoice};
 use glassbox_glt::Model;
 use std::path::{Path, PathBuf};
 

@@ -6,9 +6,9 @@
 mod synthetic;
 
 use glassbox_glt::data::{Dataset, FeatureGroups};
+use glassbox_glt::fit::FitOptions;
 use glassbox_glt::metrics::Metrics;
-use glassbox_glt::train::FitOptions;
-use glassbox_glt::training::{train, LambdaChoice, SequenceSpec};
+use glassbox_glt::train::{train, LambdaChoice, SequenceSpec};
 use glassbox_glt::InputMode;
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};

@@ -8,10 +8,7 @@
 //! ```
 
 mod attribute;
-mod charts;
 mod evaluate;
-mod inputs;
-mod output;
 mod report;
 mod rows;
 

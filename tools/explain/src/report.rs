@@ -1,62 +1,11 @@
-//! The per-row results and how they are shown: the text report in the
-//! seed's layout (ids, predicted class with both probabilities, then Rank,
+//! How the per-row results are shown: the text report in the seed's layout (ids, predicted class with both probabilities, then Rank,
 //! Feature Name, Feature Value, Attribution Score, Absolute Attribution,
 //! Impact Direction, and the convergence delta), the group and global
 //! tables.
 
 use std::fmt::Write;
 
-/// One explained row.
-pub struct RowResult {
-    /// Row number in the file (from 0).
-    pub index: usize,
-    /// Id column values.
-    pub ids: Vec<(String, String)>,
-    /// Class probabilities.
-    pub probabilities: Vec<f64>,
-    /// Predicted class (binary: at the validation-tuned threshold).
-    pub predicted_class: usize,
-    /// `F(x)`.
-    pub output: f64,
-    /// Mean `F` over the baselines.
-    pub baseline_output: f64,
-    /// Convergence delta.
-    pub delta: f64,
-    /// Relative delta.
-    pub relative_delta: f64,
-    /// Steps used.
-    pub steps: usize,
-    /// Tolerance met (always true without `--tolerance`).
-    pub converged: bool,
-    /// Input values, flattened (`T·F` in sequence mode).
-    pub values: Vec<f64>,
-    /// Whether each value was missing and imputed with the training mean.
-    pub missing: Vec<bool>,
-    /// Attributions, flattened like `values`.
-    pub attributions: Vec<f64>,
-    /// `(group, Σ attributions of its features)`.
-    pub groups: Vec<(String, f64)>,
-}
-
-/// A feature value with 4 significant digits: plain for ordinary
-/// magnitudes, scientific for tiny or huge ones (curvatures of 1e-4 must
-/// not print as 0).
-pub fn fmt_value(v: f64) -> String {
-    let a = v.abs();
-    if a != 0.0 && !(1e-2..1e6).contains(&a) {
-        format!("{v:.3e}")
-    } else {
-        format!("{v:.4}")
-    }
-}
-
-/// Indices of the `top` largest |values|, largest first (ties: lower index).
-pub fn top_indices(values: &[f64], top: usize) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..values.len()).collect();
-    idx.sort_by(|&a, &b| values[b].abs().total_cmp(&values[a].abs()).then(a.cmp(&b)));
-    idx.truncate(top);
-    idx
-}
+use glassbox_explainer::{fmt_value, top_indices, RowResult};
 
 /// The seed-style report of one row.
 pub fn row_text(r: &RowResult, names: &[String], classes: &[String], target: usize, what: &str, top: usize) -> String {

@@ -170,7 +170,7 @@ fn groups_file_partitions_the_channels_by_sensor_family() {
     let features: Vec<String> = Table::read(&csv).header[4..].to_vec();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/railway-groups.toml");
     let text = std::fs::read_to_string(path).unwrap();
-    let (groups, warnings) = glassbox_glt::data::FeatureGroups::from_toml(&text, path, &features).unwrap();
+    let (groups, warnings) = glassbox_data::FeatureGroups::from_toml(&text, path, &features).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     let expect = [
         ("Twist", 2),

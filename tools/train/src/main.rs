@@ -11,10 +11,10 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use glassbox::cli::{fail, parse_args, progress_bar, set_threads, write_atomic};
-use glassbox_glt::data::{load_csv, FeatureGroups, LoadOptions};
+use glassbox_data::{load_csv, FeatureGroups, LoadOptions};
 use glassbox_glt::lambda_path::PathOptions;
 use glassbox_glt::metrics::Metrics;
-use glassbox_glt::training::{train, LambdaChoice, Progress, SequenceSpec, TrainSpec};
+use glassbox_glt::train::{train, LambdaChoice, Progress, SequenceSpec, TrainSpec};
 
 /// Train a Group Lasso Transformer on a CSV table.
 #[derive(Parser, Debug)]

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use glassbox_plot::{bar_panels, lines, Series};
 
-use super::results::Evaluation;
+use glassbox_evaluation::Evaluation;
 
 fn per_k_series(e: &Evaluation, value: &dyn Fn(&str, usize) -> Option<f64>) -> Vec<Series> {
     e.rankings

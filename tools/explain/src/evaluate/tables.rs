@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::results::Evaluation;
+use glassbox_evaluation::Evaluation;
 
 /// A table: a title, a header row and rows of cells, columns padded.
 fn grid(out: &mut String, title: &str, header: &[String], rows: &[Vec<String>]) {

@@ -1,0 +1,33 @@
+//! glassbox-data: data loading (SPEC §5): CSV tables, feature globs, groups, sequence
+//! windows, splits, and the atomic file write every glassbox crate and tool uses.
+//!
+//! * [`load_csv`] reads a CSV file with a header into a [`Dataset`], giving columns the
+//!   roles chosen in [`LoadOptions`] (label, ids, extra columns, feature globs).
+//! * [`glob_match`] is the `*` / `?` matching used for feature and group patterns.
+//! * [`FeatureGroups`] is the partition of features used by the group lasso, read from a
+//!   TOML groups file.
+//! * [`sequence_windows`] turns rows into the last-`T`-records windows of sequence mode.
+//! * [`stratified_split`] and [`grouped_split`] make the train / validation / test split.
+//! * [`write_atomic`] writes a file through a temporary file and a rename.
+//!
+//! Every bad input is a [`DataError`] naming the file, row, column or pattern at fault;
+//! rows are numbered from 0 in file order, not counting the header.
+
+mod atomic;
+mod columns;
+mod error;
+mod glob;
+mod groups;
+mod load;
+mod split;
+mod table;
+mod windows;
+
+pub use atomic::write_atomic;
+pub use error::DataError;
+pub use glob::{glob_match, is_glob};
+pub use groups::FeatureGroups;
+pub use load::{csv_header, is_missing, load_csv, load_csv_from_reader};
+pub use split::{grouped_split, stratified_split, Split};
+pub use table::{Dataset, LoadOptions};
+pub use windows::sequence_windows;

@@ -1,0 +1,317 @@
+//! Reading a CSV file into a [`Dataset`] (SPEC §5): header, column roles, numeric cells,
+//! missing values, labels.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Read};
+use std::path::Path;
+
+use ndarray::Array2;
+
+use super::columns::{resolve_columns, FeatureOrigin};
+use super::error::DataError;
+use super::table::{Dataset, LoadOptions};
+
+/// Whether a trimmed cell means "missing": empty, `NaN` in any case, `NA`, `N/A`, `n/a`.
+///
+/// ```
+/// use glassbox_data::is_missing;
+/// assert!(is_missing("") && is_missing("NaN") && is_missing("NA"));
+/// assert!(!is_missing("0") && !is_missing("inf"));
+/// ```
+pub fn is_missing(cell: &str) -> bool {
+    cell.is_empty() || cell.eq_ignore_ascii_case("nan") || matches!(cell, "NA" | "N/A" | "n/a")
+}
+
+/// Loads a CSV file with a header line into a [`Dataset`].
+///
+/// * Cells are trimmed of surrounding whitespace; a UTF-8 byte-order mark is ignored.
+/// * Features: every column matched by a glob in `opts.features` (every column when it is
+///   empty) and not by a glob in `opts.exclude`, in file order; label, id and extra columns
+///   are never features. With `opts.required_features` the features are exactly those, in
+///   that order.
+/// * A feature cell that is empty, `NaN`/`nan`, `NA`, `N/A` or `n/a` is missing (NaN in `x`,
+///   counted in `missing`); any other non-number is an error naming file, row, column and
+///   text; `inf`, `-inf` and values overflowing `f64` are errors.
+/// * Labels: class names are the distinct label values, sorted numerically when all parse
+///   as numbers (`"0"`, `"1"`, `"10"`), otherwise lexicographically; or
+///   `opts.class_names` when given. A missing label is an error naming the row.
+///
+/// Rows are numbered from 0 in file order, not counting the header; blank lines are not rows.
+///
+/// ```
+/// use glassbox_data::{load_csv, LoadOptions};
+/// let path = std::env::temp_dir().join(format!("glassbox-doc-load-{}.csv", std::process::id()));
+/// std::fs::write(&path, "section,Wagon_Speed,Wagon_Twist,fracture\nA,80,0.1,0\nB,,0.4,1\n").unwrap();
+/// let opts = LoadOptions {
+///     label: Some("fracture".into()),
+///     features: vec!["Wagon_*".into()],
+///     ids: vec!["section".into()],
+///     ..Default::default()
+/// };
+/// let data = load_csv(&path, &opts)?;
+/// assert_eq!(data.feature_names, ["Wagon_Speed", "Wagon_Twist"]);
+/// assert_eq!(data.rows(), 2);
+/// assert!(data.x[[1, 0]].is_nan());
+/// assert_eq!(data.missing, [1, 0]);
+/// assert_eq!(data.labels.as_deref(), Some(&[0, 1][..]));
+/// assert_eq!(data.id_column("section").unwrap(), ["A", "B"]);
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), glassbox_data::DataError>(())
+/// ```
+pub fn load_csv(path: &Path, opts: &LoadOptions) -> Result<Dataset, DataError> {
+    let file = std::fs::File::open(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    load_csv_from_reader(file, path, opts)
+}
+
+/// The column names of a CSV file's header (trimmed, byte-order mark removed).
+///
+/// ```
+/// let path = std::env::temp_dir().join(format!("glassbox-header-doc-{}.csv", std::process::id()));
+/// std::fs::write(&path, "a, b\n1,2\n")?;
+/// assert_eq!(glassbox_data::csv_header(&path)?, ["a", "b"]);
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn csv_header(path: &Path) -> Result<Vec<String>, DataError> {
+    let file = std::fs::File::open(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    let mut reader = csv::ReaderBuilder::new().from_reader(file);
+    let headers =
+        reader.headers().map_err(|e| DataError::Csv { path: path.to_path_buf(), row: None, message: e.to_string() })?;
+    Ok(headers.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect())
+}
+
+/// [`load_csv`] on any reader; `path` is only used in messages and stored in the result.
+///
+/// ```
+/// use glassbox_data::{load_csv_from_reader, LoadOptions};
+/// let csv = "id,a,b\nx,1,2\ny,3,oops\n";
+/// let opts = LoadOptions { ids: vec!["id".into()], ..Default::default() };
+/// let err = load_csv_from_reader(csv.as_bytes(), "mem.csv".as_ref(), &opts).unwrap_err();
+/// assert!(err.to_string().contains("row 1, column \"b\""));
+/// ```
+pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions) -> Result<Dataset, DataError> {
+    // Skip a UTF-8 byte-order mark before the CSV parser sees it (it would otherwise become
+    // part of the first column name and stop a quoted name from being unquoted).
+    let mut reader = std::io::BufReader::new(reader);
+    let start = reader.fill_buf().map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    if start.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(reader);
+    let mut record = csv::StringRecord::new();
+    let csv_err = |row: Option<usize>, e: csv::Error| match e.kind() {
+        csv::ErrorKind::Io(io) => {
+            DataError::Io { path: path.to_path_buf(), source: std::io::Error::new(io.kind(), io.to_string()) }
+        }
+        csv::ErrorKind::Utf8 { err, .. } => {
+            DataError::Csv { path: path.to_path_buf(), row, message: format!("invalid UTF-8 in field {}", err.field()) }
+        }
+        _ => DataError::Csv { path: path.to_path_buf(), row, message: e.to_string() },
+    };
+
+    // Header.
+    if !rdr.read_record(&mut record).map_err(|e| csv_err(None, e))? {
+        return Err(DataError::EmptyFile { path: path.to_path_buf() });
+    }
+    let header: Vec<String> = record.iter().map(str::to_string).collect();
+    let cols = resolve_columns(path, &header, opts)?;
+    let n_cols = header.len();
+    let n_feat = cols.features.len();
+
+    let mut values: Vec<f64> = Vec::new();
+    let mut missing = vec![0usize; n_feat];
+    let mut raw_labels: Vec<String> = Vec::new();
+    let mut ids: Vec<Vec<String>> = vec![Vec::new(); cols.ids.len()];
+    let mut extra: Vec<Vec<String>> = vec![Vec::new(); cols.extra.len()];
+    let mut row = 0usize;
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_err(Some(row), e)),
+        }
+        // A line holding only whitespace reads as one empty field: treat it like a blank line.
+        if n_cols > 1 && record.len() == 1 && record[0].is_empty() {
+            continue;
+        }
+        if record.len() != n_cols {
+            return Err(DataError::RaggedRow { path: path.to_path_buf(), row, found: record.len(), expected: n_cols });
+        }
+        for (j, &c) in cols.features.iter().enumerate() {
+            let v = parse_cell(path, row, &header[c], &record[c], cols.origin)?;
+            if v.is_nan() {
+                missing[j] += 1;
+            }
+            values.push(v);
+        }
+        if let Some(l) = cols.label {
+            let cell = &record[l];
+            if is_missing(cell) {
+                return Err(DataError::MissingLabel { path: path.to_path_buf(), row, column: header[l].clone() });
+            }
+            raw_labels.push(cell.to_string());
+        }
+        for (k, &c) in cols.ids.iter().enumerate() {
+            ids[k].push(record[c].to_string());
+        }
+        for (k, &c) in cols.extra.iter().enumerate() {
+            extra[k].push(record[c].to_string());
+        }
+        row += 1;
+    }
+    if row == 0 {
+        return Err(DataError::NoRows { path: path.to_path_buf() });
+    }
+
+    let x = Array2::from_shape_vec((row, n_feat), values).expect("one value per selected feature per row");
+    let (labels, class_names) = match cols.label {
+        None => (None, opts.class_names.clone().unwrap_or_default()),
+        Some(l) => {
+            let (labels, names) = label_indices(path, &header[l], &raw_labels, opts.class_names.as_deref())?;
+            (Some(labels), names)
+        }
+    };
+    let name_of = |v: &[usize]| v.iter().map(|&c| header[c].clone()).collect::<Vec<_>>();
+    Ok(Dataset {
+        path: path.to_path_buf(),
+        feature_names: name_of(&cols.features),
+        x,
+        labels,
+        class_names,
+        ids: name_of(&cols.ids).into_iter().zip(ids).collect(),
+        extra: name_of(&cols.extra).into_iter().zip(extra).collect(),
+        missing,
+        warnings: cols.warnings,
+    })
+}
+
+/// One feature cell: a finite number, or NaN for a missing-value marker.
+fn parse_cell(path: &Path, row: usize, column: &str, cell: &str, origin: FeatureOrigin) -> Result<f64, DataError> {
+    if is_missing(cell) {
+        return Ok(f64::NAN);
+    }
+    match cell.parse::<f64>() {
+        Ok(v) if v.is_nan() => Ok(f64::NAN),
+        Ok(v) if v.is_infinite() => Err(DataError::Infinite {
+            path: path.to_path_buf(),
+            row,
+            column: column.to_string(),
+            text: cell.to_string(),
+        }),
+        Ok(v) => Ok(v),
+        Err(_) => {
+            // Shown as a command-line argument: plain when safe, else quoted and escaped.
+            let column_arg = if column.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
+                column.to_string()
+            } else {
+                format!("{column:?}")
+            };
+            let hint = match origin {
+                FeatureOrigin::Default => format!(
+                    " (every column without another role is a feature by default: use --exclude {column_arg} \
+                     to drop this column, or --id {column_arg} to carry it as an id)"
+                ),
+                FeatureOrigin::Patterns => format!(" (use --exclude {column_arg} to drop this column)"),
+                FeatureOrigin::Required => String::new(),
+            };
+            Err(DataError::NonNumeric {
+                path: path.to_path_buf(),
+                row,
+                column: column.to_string(),
+                text: cell.to_string(),
+                hint,
+            })
+        }
+    }
+}
+
+/// Parses a label or order value as a number for sorting; `None` if it is not one.
+pub(crate) fn as_number(s: &str) -> Option<f64> {
+    s.parse::<f64>().ok().filter(|v| !v.is_nan())
+}
+
+/// Maps raw label strings to class indices, with the class names in index order.
+fn label_indices(
+    path: &Path,
+    column: &str,
+    raw: &[String],
+    fixed: Option<&[String]>,
+) -> Result<(Vec<usize>, Vec<String>), DataError> {
+    let names: Vec<String> = match fixed {
+        Some(names) => names.to_vec(),
+        None => sorted_class_names(raw),
+    };
+    let exact: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let numeric: Vec<Option<f64>> = names.iter().map(|n| as_number(n)).collect();
+    let mut labels = Vec::with_capacity(raw.len());
+    for (row, value) in raw.iter().enumerate() {
+        let idx = exact.get(value.as_str()).copied().or_else(|| {
+            // A trained model's "1" also accepts "1.0" written by another tool.
+            let v = as_number(value)?;
+            numeric.iter().position(|n| *n == Some(v))
+        });
+        match idx {
+            Some(i) => labels.push(i),
+            None => {
+                return Err(DataError::UnknownLabel {
+                    path: path.to_path_buf(),
+                    row,
+                    column: column.to_string(),
+                    value: value.clone(),
+                    classes: super::error::name_list(&names),
+                })
+            }
+        }
+    }
+    Ok((labels, names))
+}
+
+/// Distinct values, numerically sorted if all are numbers, else lexicographically.
+fn sorted_class_names(raw: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = raw.to_vec();
+    names.sort_unstable();
+    names.dedup();
+    let nums: Option<Vec<f64>> = names.iter().map(|n| as_number(n)).collect();
+    if let Some(nums) = nums {
+        let mut pairs: Vec<(f64, String)> = nums.into_iter().zip(names).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        names = pairs.into_iter().map(|(_, n)| n).collect();
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_markers() {
+        for m in ["", "NaN", "nan", "NAN", "NA", "N/A", "n/a"] {
+            assert!(is_missing(m), "{m:?}");
+        }
+        for m in ["0", "N", "none", "-", "inf"] {
+            assert!(!is_missing(m), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn class_name_order() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(sorted_class_names(&s(&["10", "2", "1", "2"])), s(&["1", "2", "10"]));
+        assert_eq!(sorted_class_names(&s(&["-1", "0.5", "-3"])), s(&["-3", "-1", "0.5"]));
+        assert_eq!(sorted_class_names(&s(&["b", "10", "a", "2"])), s(&["10", "2", "a", "b"]));
+        assert_eq!(sorted_class_names(&s(&["signal", "background"])), s(&["background", "signal"]));
+    }
+
+    #[test]
+    fn fixed_classes_map_and_reject() {
+        let names = vec!["0".to_string(), "1".to_string()];
+        let raw = vec!["1".to_string(), "1.0".to_string(), "0".to_string()];
+        let (l, n) = label_indices(Path::new("f.csv"), "y", &raw, Some(&names)).unwrap();
+        assert_eq!(l, vec![1, 1, 0]);
+        assert_eq!(n, names);
+        let raw = vec!["0".to_string(), "2".to_string()];
+        let e = label_indices(Path::new("f.csv"), "y", &raw, Some(&names)).unwrap_err().to_string();
+        assert!(e.contains("row 1") && e.contains("\"y\"") && e.contains("\"2\""), "{e}");
+    }
+}

@@ -1,0 +1,173 @@
+//! Integrated Gradients on the default GLT (SPEC §3 defaults, 30 features,
+//! 2 classes), 50 Gauss–Legendre steps, mean baseline, f32:
+//!
+//! - `ig_one_row`: latency of one row (50 points);
+//! - `ig_1000_rows/threads/{1,2}`: 1 000 rows (50 000 points), throughput
+//!   in rows (criterion's `elem/s` = rows/s);
+//! - `ig_reference_sgemm/*`: raw `matrixmultiply::sgemm` on each product
+//!   shape the pass runs (throughput in FLOP: `Gelem/s` = GFLOP/s).
+//!
+//! Per point, the pass runs a forward (linear products L, attention
+//! products A) and an input-only backward (one product per linear layer,
+//! two per attention product): 2L + 3A FLOP, printed at start together with
+//! the per-shape product counts, so the achieved rate and the GEMM rate for
+//! the same shapes can be compared (see crates/explainer/README.md).
+//!
+//! Run: `cargo bench -p glassbox-explainer --bench ig` (about 15 minutes).
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use glassbox_autodiff::Tensor;
+use glassbox_explainer::GltFunction;
+use glassbox_glt::data::FeatureGroups;
+use glassbox_glt::fit::FitOptions;
+use glassbox_glt::lambda_path::PathOptions;
+use glassbox_glt::metrics::{Metrics, MulticlassMetrics};
+use glassbox_glt::report::{TrainingConfig, TrainingReport};
+use glassbox_glt::scaler::Scaler;
+use glassbox_glt::{Glt, GltConfig, Model};
+use glassbox_ig::{explain, Baseline, Explainable, IgConfig};
+use ndarray::{Array2, IxDyn};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const FEATURES: usize = 30;
+
+fn default_model() -> Model {
+    let glt = Glt::new(GltConfig::tabular(FEATURES, 2)).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let x = Array2::from_shape_fn((2000, FEATURES), |_| rng.random_range(-2.0..2.0f64));
+    let names: Vec<String> = (0..FEATURES).map(|f| format!("f{f}")).collect();
+    let none = Metrics::Multiclass(MulticlassMetrics { accuracy: 0.0, macro_f1: 0.0 });
+    let report = TrainingReport {
+        metrics: none.clone(),
+        validation: none,
+        selected_features: names.clone(),
+        dropped_features: vec![],
+        groups: vec![],
+        lambda: 0.0,
+        path: vec![],
+        lambda_max: None,
+        missing: vec![0; FEATURES],
+        epochs_run: vec![],
+        config: TrainingConfig {
+            model: glt.config.clone(),
+            fit: FitOptions::default(),
+            lambda_mode: "0".into(),
+            path: PathOptions::default(),
+            balanced_class_weights: true,
+            split_by: None,
+            split_rows: [0, 0, 0],
+            label: "y".into(),
+            ids: vec![],
+            sequence_by: None,
+            order_by: None,
+        },
+        seed: 1,
+    };
+    Model {
+        params: glt.layout.init(7),
+        groups: FeatureGroups::singletons(&names),
+        scaler: Scaler::fit(x.view()),
+        feature_names: names,
+        class_names: vec!["0".into(), "1".into()],
+        report,
+        glt,
+    }
+}
+
+fn rows(n: usize) -> Tensor<f64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    Tensor::from_shape_fn(IxDyn(&[n, FEATURES]), |_| rng.random_range(-2.0..2.0))
+}
+
+fn sgemm(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            k as isize,
+            1,
+            b.as_ptr(),
+            n as isize,
+            1,
+            0.0,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
+        )
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let model = default_model();
+    let f = GltFunction::new(&model);
+    let cfg = IgConfig::default();
+    let baseline = Baseline::Mean(model.scaler.mean.clone());
+    let gc = &model.glt.config;
+    let (s, d, dff, h) = (FEATURES + 1, gc.d_model, gc.d_ff, gc.n_heads);
+    let (linear, attention) = (s * (8 * d * d + 4 * d * dff), 4 * s * s * d);
+    let per_point = gc.n_blocks as f64 * (2.0 * linear as f64 + 3.0 * attention as f64);
+    // Points per chunk as integrate.rs sizes them (per thread).
+    let chunk_points =
+        |threads: usize| ((cfg.memory_budget / threads) / (f.bytes_per_row() * cfg.steps)).max(1) * cfg.steps;
+    eprintln!(
+        "IG FLOP per point {:.3} M (per block: linear {} ×2, attention {} ×3); points per chunk: {} (1 thread), {} (2 threads)",
+        per_point / 1e6,
+        linear,
+        attention,
+        chunk_points(1),
+        chunk_points(2)
+    );
+
+    let mut one = c.benchmark_group("ig_one_row");
+    one.sample_size(20);
+    one.bench_function("50_steps", |b| b.iter(|| black_box(explain(&f, &rows(1), &baseline, &cfg).unwrap())));
+    one.finish();
+
+    let x = rows(1000);
+    let mut group = c.benchmark_group("ig_1000_rows");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(1000));
+    for threads in [1usize, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        group.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, _| {
+            pool.install(|| b.iter(|| black_box(explain(&f, &x, &baseline, &cfg).unwrap())))
+        });
+    }
+    group.finish();
+
+    // Raw sgemm on the pass's product shapes (M = token rows of one chunk).
+    let m = chunk_points(1) * s;
+    let dh = d / h;
+    let mut gemm = c.benchmark_group("ig_reference_sgemm");
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    for (name, mm, kk, nn, reps) in [
+        ("linear_Mx64x64", m, d, d, 1),
+        ("linear_Mx64x128", m, d, dff, 1),
+        ("linear_Mx128x64", m, dff, d, 1),
+        ("attention_31x16x31_per_head", s, dh, s, chunk_points(1) * h),
+        ("attention_31x31x16_per_head", s, s, dh, chunk_points(1) * h),
+    ] {
+        let a: Vec<f32> = (0..mm * kk).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let bm: Vec<f32> = (0..kk * nn).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let mut out = vec![0f32; mm * nn];
+        gemm.throughput(Throughput::Elements((2 * mm * kk * nn * reps) as u64));
+        gemm.bench_function(name, |b| {
+            b.iter(|| {
+                for _ in 0..reps {
+                    sgemm(mm, kk, nn, &a, &bm, &mut out);
+                }
+                black_box(&out);
+            })
+        });
+    }
+    gemm.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

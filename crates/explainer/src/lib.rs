@@ -1,0 +1,50 @@
+//! glassbox-explainer: the explain pipeline as a library (SPEC §4, §6),
+//! for the `explain` tool, Python, Spark and Rust users.
+//!
+//! - [`GltFunction`]: a trained [`glassbox_glt::Model`] as glassbox-ig's
+//!   [`Explainable`](glassbox_ig::Explainable) (raw rows → logits).
+//! - [`Table`]: a CSV loaded for a model, with the inputs of every row.
+//! - [`BaselineSpec`] / [`Background`]: baselines from a table (zero, mean,
+//!   background rows matching a filter, weighted by a column, a file).
+//! - [`explain_table`] ([`ExplainRequest`] → [`Explained`]) and its parts
+//!   ([`Prepared::parts`]); [`explain_array`] and [`Parts`] for raw arrays
+//!   (NaN = missing) with an ig [`Baseline`](glassbox_ig::Baseline).
+//! - [`RowResult`]: probabilities, predicted class, `F(x)`, baseline `F`,
+//!   δ, relative δ, values, missing mask, attributions, group sums.
+//! - [`GlobalImportance`]: mean |IG|, mean IG per predicted class, group
+//!   mean |IG|; [`feature_labels`], [`target_class`], [`predicted_class`].
+//! - [`json_document`] / [`csv_bytes`]: the result files; [`row_chart`] /
+//!   [`row_chart_png`]: one row's top-15 chart.
+//!
+//! ```
+//! # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/");
+//! use glassbox_explainer::{explain_table, Background, BaselineSpec, ExplainRequest, Table};
+//! let model = glassbox_glt::Model::load(format!("{dir}railway-demo.glt").as_ref())?;
+//! let table = Table::load(&model, format!("{dir}railway-demo.csv").as_ref(), &[], &[])?;
+//! let baseline = BaselineSpec::Background { background: Background::default(), count: 5, seed: 0 };
+//! let e = explain_table(&model, &table, &ExplainRequest::new(vec![0, 1], baseline, Default::default()), &mut |_, _| {})?;
+//! assert_eq!(e.rows.len(), 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod baseline;
+mod chart;
+mod classes;
+mod document;
+mod error;
+mod function;
+mod global;
+mod request;
+mod rows;
+mod table;
+
+pub use baseline::{matching_rows, weights, Background, BaselineSpec};
+pub use chart::{bars, fmt_value, named_chart, row_chart, row_chart_png, top_indices, with_suffix, TOP};
+pub use classes::{feature_labels, predicted_class, seq_len, target_class, threshold};
+pub use document::{csv_bytes, json_document, row_json, RunInfo};
+pub use error::ExplainError;
+pub use function::GltFunction;
+pub use global::GlobalImportance;
+pub use request::{explain_table, ExplainRequest, Explained, Prepared, TableParts};
+pub use rows::{explain_array, Part, Parts, RowResult, ROWS_PER_PART};
+pub use table::Table;

@@ -1,0 +1,253 @@
+//! Mini-batch training of the GLT: AdamW on the weighted cross-entropy,
+//! the group-lasso proximal step after every optimizer step, dropout in
+//! training only, early stopping on validation loss (best weights kept).
+//!
+//! Determinism: batches are a seeded shuffle per epoch and each step's
+//! dropout RNG is seeded from (seed, epoch, step), so the same data and
+//! seed give bitwise the same parameters for any thread count.
+
+use std::sync::Arc;
+
+use glassbox_autodiff::{Tape, Tensor, Var};
+use ndarray::{Array2, Axis};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::examples::Examples;
+use crate::group_lasso::GroupLasso;
+use crate::layers::Pass;
+use crate::optim::AdamW;
+use crate::params::constants;
+use crate::scaler::Scaler;
+use crate::Glt;
+
+/// Rows per inference chunk when evaluating.
+const EVAL_CHUNK: usize = 1024;
+
+/// Optimisation settings (SPEC §3 defaults).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FitOptions {
+    /// Maximum epochs (200).
+    pub epochs: usize,
+    /// Mini-batch size (256).
+    pub batch_size: usize,
+    /// AdamW learning rate (1e-3).
+    pub lr: f64,
+    /// AdamW weight decay (1e-5), on linear weights only.
+    pub weight_decay: f64,
+    /// Epochs without validation-loss improvement before stopping (15).
+    pub patience: usize,
+    /// Seed of shuffling and dropout.
+    pub seed: u64,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions { epochs: 200, batch_size: 256, lr: 1e-3, weight_decay: 1e-5, patience: 15, seed: 0 }
+    }
+}
+
+/// What one call of [`fit`] produced.
+#[derive(Clone, Debug)]
+pub struct Fitted {
+    /// The parameters of the best validation epoch.
+    pub params: Vec<Tensor<f32>>,
+    /// Validation loss of those parameters.
+    pub val_loss: f64,
+    /// Epochs run.
+    pub epochs_run: usize,
+    /// Mean training loss per epoch.
+    pub train_losses: Vec<f64>,
+    /// Validation loss per epoch.
+    pub val_losses: Vec<f64>,
+}
+
+/// Everything a training run shares: the architecture, the scaler, the
+/// data and the class weights.
+pub struct Problem<'a> {
+    /// The architecture.
+    pub glt: &'a Glt,
+    /// The fitted scaler.
+    pub scaler: &'a Scaler,
+    /// Training rows.
+    pub train: &'a Examples,
+    /// Validation rows (early stopping).
+    pub val: &'a Examples,
+    /// Cross-entropy class weights (`[C]`).
+    pub class_weights: Vec<f32>,
+}
+
+/// Balanced class weights `w_c = N / (C·N_c)` (as scikit-learn's
+/// `class_weight="balanced"`); absent classes get weight 0.
+pub fn balanced_class_weights(y: &[usize], n_classes: usize) -> Vec<f32> {
+    let mut counts = vec![0usize; n_classes];
+    y.iter().for_each(|&c| counts[c] += 1);
+    counts.iter().map(|&n| if n == 0 { 0.0 } else { y.len() as f32 / (n_classes * n) as f32 }).collect()
+}
+
+/// A seed for step `step` of epoch `epoch` (SplitMix64 of the mix).
+pub(crate) fn derive_seed(seed: u64, epoch: u64, step: u64) -> u64 {
+    let mut z = seed ^ epoch.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ step.wrapping_mul(0xD1B5_4A32_D192_ED03);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl Problem<'_> {
+    /// Logits `[N, C]` of a set of rows (no tape, chunked).
+    pub fn logits(&self, params: &[Tensor<f32>], rows: &Examples) -> Array2<f32> {
+        logits_chunked(self.glt, self.scaler, params, &rows.x)
+    }
+
+    /// Class-weighted mean cross-entropy of logits (as the training loss).
+    pub fn loss(&self, logits: &Array2<f32>, y: &[usize]) -> f64 {
+        let (mut num, mut den) = (0.0f64, 0.0f64);
+        for (row, &t) in logits.axis_iter(Axis(0)).zip(y) {
+            let m = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+            let lse = f64::from(m) + row.iter().map(|&v| f64::from(v - m).exp()).sum::<f64>().ln();
+            let w = f64::from(self.class_weights[t]);
+            num += w * (lse - f64::from(row[t]));
+            den += w;
+        }
+        if den > 0.0 {
+            num / den
+        } else {
+            f64::NAN
+        }
+    }
+
+    /// Trains from `params` with group-lasso strength `lasso.lambda` for at
+    /// most `epochs` epochs, stopping after `patience` epochs without a new
+    /// best validation loss; `on_epoch(epoch, train_loss, val_loss)` is
+    /// called after each. A dense fit (λ = 0) returns its best epoch; a
+    /// penalised fit returns its last, because the shrinkage the penalty
+    /// is there to make raises the validation loss, and restoring the best
+    /// epoch would undo it.
+    pub fn fit(
+        &self,
+        params: Vec<Tensor<f32>>,
+        lasso: &GroupLasso,
+        opts: &FitOptions,
+        epochs: usize,
+        on_epoch: &mut dyn FnMut(usize, f64, f64),
+    ) -> Fitted {
+        let w_idx = self.glt.tokenizer_weight();
+        let mut adam = AdamW::new(&params, opts.lr, opts.weight_decay);
+        let mut params: Vec<Arc<Tensor<f32>>> = params.into_iter().map(Arc::new).collect();
+        if lasso.lambda > 0.0 {
+            lasso.prox(Arc::make_mut(&mut params[w_idx]), opts.lr);
+        }
+        let unwrap = |p: &[Arc<Tensor<f32>>]| p.iter().map(|t| (**t).clone()).collect::<Vec<_>>();
+        let mut best = Fitted {
+            params: unwrap(&params),
+            val_loss: f64::INFINITY,
+            epochs_run: 0,
+            train_losses: vec![],
+            val_losses: vec![],
+        };
+        best.val_loss = self.loss(&self.logits(&best.params, self.val), &self.val.y);
+        let (mut since_best, mut order) = (0, Vec::new());
+        for epoch in 0..epochs {
+            let train_loss = self.run_epoch(&mut params, &mut adam, lasso, opts, epoch, &mut order);
+            let current = unwrap(&params);
+            let val_loss = self.loss(&self.logits(&current, self.val), &self.val.y);
+            best.train_losses.push(train_loss);
+            best.val_losses.push(val_loss);
+            best.epochs_run = epoch + 1;
+            on_epoch(epoch, train_loss, val_loss);
+            let improved = val_loss < best.val_loss;
+            if improved || lasso.lambda > 0.0 {
+                best.params = current;
+            }
+            if improved {
+                (best.val_loss, since_best) = (val_loss, 0);
+            } else {
+                since_best += 1;
+                if since_best >= opts.patience {
+                    break;
+                }
+            }
+        }
+        if lasso.lambda > 0.0 {
+            best.val_loss = *best.val_losses.last().unwrap_or(&best.val_loss);
+        }
+        best
+    }
+
+    /// One epoch over the training rows in a seeded order (`order` is
+    /// scratch space): per mini-batch a forward with dropout, the weighted
+    /// cross-entropy, a backward toward every parameter, an AdamW step and
+    /// the proximal step. Returns the mean training loss.
+    pub fn run_epoch(
+        &self,
+        params: &mut [Arc<Tensor<f32>>],
+        adam: &mut AdamW,
+        lasso: &GroupLasso,
+        opts: &FitOptions,
+        epoch: usize,
+        order: &mut Vec<usize>,
+    ) -> f64 {
+        let decay: Vec<bool> = self.glt.layout.specs.iter().map(|s| s.decay).collect();
+        let w_idx = self.glt.tokenizer_weight();
+        order.clear();
+        order.extend(0..self.train.len());
+        order.shuffle(&mut ChaCha8Rng::seed_from_u64(derive_seed(opts.seed, epoch as u64, u64::MAX)));
+        let (mut loss_sum, mut weight_sum) = (0.0, 0.0);
+        for (step, batch) in order.chunks(opts.batch_size.max(1)).enumerate() {
+            let rows = self.train.rows(batch);
+            let grads = {
+                let tape = Tape::new();
+                let leaves: Vec<Var<f32>> = params.iter().map(|p| tape.leaf_shared(Arc::clone(p))).collect();
+                let rng = ChaCha8Rng::seed_from_u64(derive_seed(opts.seed, epoch as u64, step as u64));
+                let mut pass = Pass { params: &leaves, dropout: Some((self.glt.config.dropout, rng)) };
+                let logits = self.glt.logits_raw(self.scaler, &Var::constant(rows.x), &mut pass);
+                let loss = logits.cross_entropy(&rows.y, Some(&self.class_weights));
+                let w: f64 = rows.y.iter().map(|&t| f64::from(self.class_weights[t])).sum();
+                loss_sum += f64::from(loss.value()[[]]) * w;
+                weight_sum += w;
+                let mut g = loss.backward();
+                leaves.iter().map(|l| g.take(l)).collect::<Vec<_>>()
+            };
+            let mut refs: Vec<&mut Tensor<f32>> = params.iter_mut().map(Arc::make_mut).collect();
+            adam.step(&mut refs, &grads, &decay);
+            if lasso.lambda > 0.0 {
+                lasso.prox(refs[w_idx], opts.lr);
+            }
+        }
+        loss_sum / weight_sum.max(f64::MIN_POSITIVE)
+    }
+
+    /// Class probabilities `[N, C]` (softmax of the logits, in f64).
+    pub fn probabilities(&self, params: &[Tensor<f32>], rows: &Examples) -> Array2<f64> {
+        softmax_rows(&self.logits(params, rows))
+    }
+}
+
+/// Logits `[N, C]` of raw inputs (imputed), in chunks of [`EVAL_CHUNK`]
+/// rows, without a tape.
+pub fn logits_chunked(glt: &Glt, scaler: &Scaler, params: &[Tensor<f32>], x: &Tensor<f32>) -> Array2<f32> {
+    let consts: Vec<Var<f32>> = constants(params);
+    let n = x.shape()[0];
+    let mut out = Array2::<f32>::zeros((n, glt.config.n_classes));
+    for start in (0..n).step_by(EVAL_CHUNK) {
+        let end = (start + EVAL_CHUNK).min(n);
+        let chunk = Var::constant(x.slice_axis(Axis(0), ndarray::Slice::from(start..end)).to_owned());
+        let logits = glt.logits_raw(scaler, &chunk, &mut Pass::eval(&consts));
+        let l2 = logits.value().view().into_dimensionality::<ndarray::Ix2>().expect("logits are [N, C]");
+        out.slice_mut(ndarray::s![start..end, ..]).assign(&l2);
+    }
+    out
+}
+
+/// Row-wise softmax in f64.
+pub fn softmax_rows(logits: &Array2<f32>) -> Array2<f64> {
+    let mut p = logits.mapv(f64::from);
+    for mut row in p.axis_iter_mut(Axis(0)) {
+        let m = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+        row.mapv_inplace(|v| (v - m).exp());
+        let s = row.sum();
+        row.mapv_inplace(|v| v / s);
+    }
+    p
+}
