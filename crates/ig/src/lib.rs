@@ -16,6 +16,7 @@ mod baseline;
 mod error;
 mod explainable;
 pub mod integrate;
+pub mod kronrod;
 mod quadrature;
 mod verify;
 
