@@ -10,6 +10,7 @@
 //!   deltas and tolerance mode; [`aggregate`]: groups, time steps, global.
 //! - [`verify_gradients`]: autodiff vs central differences at a row.
 
+mod adaptive;
 pub mod aggregate;
 mod attribution;
 mod baseline;
@@ -20,6 +21,7 @@ pub mod kronrod;
 mod quadrature;
 mod verify;
 
+pub use adaptive::{AdaptiveSpec, Convergence};
 pub use attribution::{explain, Explanation, IgConfig, Precision, Tolerance};
 pub use baseline::Baseline;
 pub use error::IgError;
