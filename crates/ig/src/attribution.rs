@@ -1,10 +1,13 @@
 //! `explain`: Integrated Gradients of many rows against a [`Baseline`],
-//! with convergence deltas, an optional tolerance mode that doubles the
-//! step count per row, and a choice of precision.
+//! with convergence deltas, a choice of precision, and three integrations:
+//! a fixed rule (the default in this version: Gauss–Legendre, 50 steps,
+//! Captum's numbers), tolerance mode (doubles the step count per row), and
+//! the adaptive engine (`IgConfig::adaptive`, see `adaptive.rs`).
 
 use glassbox_autodiff::Tensor;
 use ndarray::Axis;
 
+use crate::adaptive::{adaptive, AdaptiveSpec};
 use crate::explainable::{Explainable, Output};
 use crate::integrate::{integrate, PassResult, PassSpec};
 use crate::{Baseline, IgError, Method};
@@ -21,6 +24,10 @@ pub enum Precision {
 }
 
 /// `tolerance` mode: per row, double the steps until `|δ|/|ΔF| < rel`.
+///
+/// The test is relative only, so a row with `ΔF ≈ 0` may never pass it;
+/// [`crate::Convergence`] (`|δ| ≤ max(rel·|ΔF|, abs)`) is the criterion of
+/// the adaptive engine.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Tolerance {
     /// Relative delta to reach.
@@ -46,6 +53,9 @@ pub struct IgConfig {
     pub memory_budget: usize,
     /// Tolerance mode, if any.
     pub tolerance: Option<Tolerance>,
+    /// The adaptive engine, if `Some` (then `method`, `steps` are unused
+    /// and `tolerance` must be `None`). Default `None`: the fixed rule.
+    pub adaptive: Option<AdaptiveSpec>,
 }
 
 impl Default for IgConfig {
@@ -58,6 +68,7 @@ impl Default for IgConfig {
             precision: Precision::F32,
             memory_budget: 256 << 20,
             tolerance: None,
+            adaptive: None,
         }
     }
 }
@@ -76,10 +87,23 @@ pub struct Explanation {
     /// `|δ_r| / |F(x_r) − mean_k F(b_k)|` (0 when both are 0, ∞ when only
     /// the denominator is).
     pub relative_delta: Vec<f64>,
-    /// Steps used per row.
+    /// Steps used per row (the last `n` tried in tolerance mode; adaptive:
+    /// gradient evaluations per path, `evaluations / K`).
     pub steps: Vec<usize>,
-    /// Whether the row met the tolerance (always true without one).
+    /// Whether the row met the tolerance (always true for a fixed rule;
+    /// adaptive: `|δ| ≤ τ` and error estimate `≤ τ`,
+    /// `τ = max(rel·|ΔF|, abs)`).
     pub converged: Vec<bool>,
+    /// Gradient evaluations spent per row, summed over its `K` paths and
+    /// every pass (fixed: `K·n`; tolerance mode: `K·Σ n` over the step
+    /// counts tried; adaptive: 15 per panel evaluated).
+    pub evaluations: Vec<usize>,
+    /// Forward-only evaluations of the adaptive scan per row (`K·(M + 1)`;
+    /// 0 for the fixed rules). `F(x)` and `F(b_k)` are not counted.
+    pub forward_evaluations: Vec<usize>,
+    /// The adaptive engine's error estimate per row (mean over paths of the
+    /// sum of panel errors, output units); NaN for the fixed rules.
+    pub error_estimate: Vec<f64>,
     /// Number of baselines `K`.
     pub baselines: usize,
     /// Chunks run (all passes).
@@ -151,6 +175,35 @@ pub fn explain<M: Explainable + ?Sized>(
     if cfg.memory_budget == 0 {
         return Err(IgError::Config("the memory budget must be positive".into()));
     }
+    if let Some(spec) = cfg.adaptive {
+        if cfg.tolerance.is_some() {
+            return Err(IgError::Config("tolerance mode and the adaptive engine are exclusive".into()));
+        }
+        spec.validate()?;
+        let b = baseline.resolve(&model.row_shape())?;
+        let k = b.shape()[0];
+        let res = match cfg.precision {
+            Precision::F32 => adaptive::<f32, M>(model, x, &b, &spec, cfg.target, cfg.output, cfg.memory_budget),
+            Precision::F64 => adaptive::<f64, M>(model, x, &b, &spec, cfg.target, cfg.output, cfg.memory_budget),
+        }?;
+        let relative_delta =
+            res.delta.iter().zip(&res.output).map(|(&d, &f)| relative(d, f - res.baseline_output)).collect();
+        return Ok(Explanation {
+            attributions: res.attributions,
+            output: res.output,
+            baseline_output: res.baseline_output,
+            delta: res.delta,
+            relative_delta,
+            steps: res.evaluations.iter().map(|e| e / k).collect(),
+            converged: res.converged,
+            evaluations: res.evaluations,
+            forward_evaluations: res.forward_evaluations,
+            error_estimate: res.error,
+            baselines: k,
+            chunks: res.chunks,
+            gradients_computed: res.gradients_computed,
+        });
+    }
     if let Some(t) = cfg.tolerance {
         if t.rel.is_nan() || t.rel <= 0.0 || t.max_steps < cfg.steps {
             return Err(IgError::Config(format!("tolerance {} must be > 0 with a step cap ≥ {}", t.rel, cfg.steps)));
@@ -166,6 +219,9 @@ pub fn explain<M: Explainable + ?Sized>(
         relative_delta: vec![0.0; rows],
         steps: vec![cfg.steps; rows],
         converged: vec![true; rows],
+        evaluations: vec![0; rows],
+        forward_evaluations: vec![0; rows],
+        error_estimate: vec![f64::NAN; rows],
         baselines: b.shape()[0],
         chunks: 0,
         gradients_computed: 0,
@@ -185,6 +241,7 @@ pub fn explain<M: Explainable + ?Sized>(
             let rel = relative(delta, res.output[i] - res.baseline_output);
             e.attributions.index_axis_mut(Axis(0), r).assign(&attr);
             (e.output[r], e.delta[r], e.relative_delta[r], e.steps[r]) = (res.output[i], delta, rel, n);
+            e.evaluations[r] += n * e.baselines;
             if let Some(t) = cfg.tolerance {
                 let met = rel < t.rel;
                 e.converged[r] = met;

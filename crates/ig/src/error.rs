@@ -15,4 +15,8 @@ pub enum IgError {
     /// Baselines that cannot be drawn (empty reference set, bad weights).
     #[error("{0}")]
     Baseline(String),
+    /// `F` or its gradient is not finite somewhere on a path (the adaptive
+    /// engine refuses to call such a row converged).
+    #[error("{0}")]
+    NonFinite(String),
 }

@@ -3,22 +3,43 @@
 //!
 //! `IG_i(x) = (x_i − x'_i) · Σ_k w_k · ∂F(x' + α_k(x − x'))/∂x_i`.
 //!
-//! - [`Method`] (in `quadrature`): the five rules, nodes and weights in f64.
+//! **Fixed or adaptive.** A fixed rule (`IgConfig::default()`: Gauss–Legendre,
+//! 50 steps — Captum's numbers, `--method gausslegendre --steps 50`) puts
+//! `n` nodes on `[0, 1]` whatever the path does. On a saturated model the
+//! probability can jump from 0.001 to 0.99 within `Δα ≈ 0.007`, narrower
+//! than the node spacing (≈ 0.03 for n = 50), and completeness fails by up
+//! to several times `F(x) − F(x')`. The adaptive engine
+//! (`IgConfig::adaptive = Some(AdaptiveSpec::default())`) scans `F` along
+//! each path (forward only), places Gauss–Kronrod G7/K15 panels where it
+//! moves, and bisects the panels with the largest error (vector-valued:
+//! `Σ_i |d_i (K15_i − G7_i)|`, and each panel's own completeness gap) in
+//! batched rounds until `|δ| ≤ max(rel·|ΔF|, abs)` and the error estimate
+//! is within the same tolerance ([`Convergence`], defaults rel 1e-3, abs
+//! 1e-6), under a per-path cap of 2 000 gradient evaluations (then
+//! `converged = false`). See `adaptive.rs` and the README.
+//!
+//! - [`Method`] (in `quadrature`): the five rules, nodes and weights in f64;
+//!   [`kronrod`]: the G7/K15 pair.
 //! - [`Explainable`]: what a model implements (glassbox-glt's GLT does).
 //! - [`Baseline`]: zero, mean, rows, background (`B_bg`), weighted (`B_bgw`).
 //! - [`explain`]: the batched, chunked, parallel, deterministic pass, with
-//!   deltas and tolerance mode; [`aggregate`]: groups, time steps, global.
+//!   deltas, tolerance mode and the adaptive engine ([`AdaptiveSpec`]);
+//!   [`integrate`]: the batched evaluator; [`aggregate`]: groups, time
+//!   steps, global.
 //! - [`verify_gradients`]: autodiff vs central differences at a row.
 
+mod adaptive;
 pub mod aggregate;
 mod attribution;
 mod baseline;
 mod error;
 mod explainable;
 pub mod integrate;
+pub mod kronrod;
 mod quadrature;
 mod verify;
 
+pub use adaptive::{AdaptiveSpec, Convergence};
 pub use attribution::{explain, Explanation, IgConfig, Precision, Tolerance};
 pub use baseline::Baseline;
 pub use error::IgError;

@@ -76,3 +76,104 @@ pub fn sequence_net<T: Real>(x: &Var<T>) -> Var<T> {
 pub fn model(row: &[usize], outputs: usize, f32: fn(&Var<f32>) -> Var<f32>, f64: fn(&Var<f64>) -> Var<f64>) -> Func {
     Func { row: row.to_vec(), outputs, f32, f64 }
 }
+
+/// `F(x) = σ((w·x − c)/s)` as the single output (explain it with
+/// `Output::Logit`). Along the straight path from `b` to `x` it is a
+/// logistic in α of width `s/(w·(x − b))`, and the exact IG is
+/// `IG_i = (x_i − b_i)·w_i/(w·(x − b))·(F(x) − F(b))`.
+pub struct Logistic {
+    pub w: Vec<f64>,
+    pub c: f64,
+    pub s: f64,
+}
+
+impl Logistic {
+    fn f<T: Real>(&self, x: &Var<T>) -> Var<T> {
+        let n = self.w.len();
+        let scaled: Vec<f64> = self.w.iter().map(|w| w / self.s).collect();
+        x.matmul(&constant(&[n, 1], &scaled)).add_scalar(T::c(-self.c / self.s)).sigmoid()
+    }
+
+    /// `F` in f64, directly.
+    pub fn value(&self, x: &[f64]) -> f64 {
+        let z: f64 = self.w.iter().zip(x).map(|(w, v)| w * v).sum::<f64>();
+        1.0 / (1.0 + (-(z - self.c) / self.s).exp())
+    }
+
+    /// The closed-form IG of `x` against `b`.
+    pub fn exact_ig(&self, x: &[f64], b: &[f64]) -> Vec<f64> {
+        let wd: f64 = self.w.iter().zip(x.iter().zip(b)).map(|(w, (x, b))| w * (x - b)).sum();
+        let df = self.value(x) - self.value(b);
+        self.w.iter().zip(x.iter().zip(b)).map(|(w, (x, b))| (x - b) * w / wd * df).collect()
+    }
+}
+
+impl Explainable for Logistic {
+    fn row_shape(&self) -> Vec<usize> {
+        vec![self.w.len()]
+    }
+    fn n_outputs(&self) -> usize {
+        1
+    }
+    fn forward_f32(&self, x: &Var<f32>) -> Var<f32> {
+        self.f(x)
+    }
+    fn forward_f64(&self, x: &Var<f64>) -> Var<f64> {
+        self.f(x)
+    }
+    fn bytes_per_row(&self) -> usize {
+        256
+    }
+}
+
+/// A deliberately saturated 2-layer net on `[F = 6]` rows with two logits
+/// `[0, z]` (so the class-1 probability is `σ(z)`):
+/// `z = tanh(x·W₁ + b₁)·w₂ − tanh(b₁)·w₂ − 7` (`w₂ ∝ gain`, `W₁ ∝ sharpness`),
+/// weights from a fixed formula, so `F(0) = σ(−7) ≈ 0.001` and a path from the zero
+/// baseline to a row with `z > 0` crosses a transition (narrow for a
+/// large gain).
+/// With `gain = 12`, `|z| > 10` on most rows of [`saturated_rows`]; with
+/// `gain = 0.5` the same net is smooth.
+pub struct Net {
+    pub gain: f64,
+    pub sharpness: f64,
+}
+
+pub const NET_F: usize = 6;
+const NET_H: usize = 5;
+
+impl Net {
+    fn f<T: Real>(&self, x: &Var<T>) -> Var<T> {
+        let w1: Vec<f64> = (0..NET_F * NET_H).map(|i| ((i as f64) * 1.37 + 0.4).sin() * self.sharpness).collect();
+        let b1: Vec<f64> = (0..NET_H).map(|j| ((j as f64) * 0.91).cos() * 0.5).collect();
+        let w2: Vec<f64> = (0..NET_H).map(|j| ((j as f64) * 2.3 + 1.0).sin() * self.gain).collect();
+        let h = x.matmul(&constant(&[NET_F, NET_H], &w1)).add(&constant(&[1, NET_H], &b1)).tanh();
+        let z = h.matmul(&constant(&[NET_H, 1], &w2)).add_scalar(T::c(
+            -7.0 - self.gain * b1.iter().zip(&w2).map(|(b, w)| b.tanh() * w / self.gain).sum::<f64>(),
+        ));
+        z.matmul(&constant(&[1, 2], &[0.0, 1.0]))
+    }
+}
+
+impl Explainable for Net {
+    fn row_shape(&self) -> Vec<usize> {
+        vec![NET_F]
+    }
+    fn n_outputs(&self) -> usize {
+        2
+    }
+    fn forward_f32(&self, x: &Var<f32>) -> Var<f32> {
+        self.f(x)
+    }
+    fn forward_f64(&self, x: &Var<f64>) -> Var<f64> {
+        self.f(x)
+    }
+    fn bytes_per_row(&self) -> usize {
+        1024
+    }
+}
+
+/// `n` rows of [`NET_F`] features in about [−2, 2], from a fixed formula.
+pub fn saturated_rows(n: usize) -> Tensor<f64> {
+    Tensor::from_shape_fn(vec![n, NET_F], |i| ((i[0] * NET_F + i[1]) as f64 * 0.618_034 * 7.0).sin() * 2.0)
+}
