@@ -3,6 +3,8 @@
 //!
 //! * [`load_csv`] reads a CSV file with a header into a [`Dataset`], giving columns the
 //!   roles chosen in [`LoadOptions`] (label, ids, extra columns, feature globs).
+//! * [`load_columns`] does the same for named in-memory [`Column`]s (pandas, Arrow), and
+//!   [`read_csv_columns`] reads a CSV file into such columns.
 //! * [`glob_match`] is the `*` / `?` matching used for feature and group patterns.
 //! * [`FeatureGroups`] is the partition of features used by the group lasso, read from a
 //!   TOML groups file.
@@ -19,6 +21,7 @@ mod error;
 mod glob;
 mod groups;
 mod load;
+mod memory;
 mod split;
 mod table;
 mod windows;
@@ -28,6 +31,7 @@ pub use error::DataError;
 pub use glob::{glob_match, is_glob};
 pub use groups::FeatureGroups;
 pub use load::{csv_header, is_missing, load_csv, load_csv_from_reader};
+pub use memory::{load_columns, number_text, read_csv_columns, Column};
 pub use split::{grouped_split, stratified_split, Split};
 pub use table::{Dataset, LoadOptions};
 pub use windows::sequence_windows;

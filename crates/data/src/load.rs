@@ -90,32 +90,9 @@ pub fn csv_header(path: &Path) -> Result<Vec<String>, DataError> {
 /// assert!(err.to_string().contains("row 1, column \"b\""));
 /// ```
 pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions) -> Result<Dataset, DataError> {
-    // Skip a UTF-8 byte-order mark before the CSV parser sees it (it would otherwise become
-    // part of the first column name and stop a quoted name from being unquoted).
-    let mut reader = std::io::BufReader::new(reader);
-    let start = reader.fill_buf().map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
-    if start.starts_with(b"\xEF\xBB\xBF") {
-        reader.consume(3);
-    }
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(reader);
-    let mut record = csv::StringRecord::new();
-    let csv_err = |row: Option<usize>, e: csv::Error| match e.kind() {
-        csv::ErrorKind::Io(io) => {
-            DataError::Io { path: path.to_path_buf(), source: std::io::Error::new(io.kind(), io.to_string()) }
-        }
-        csv::ErrorKind::Utf8 { err, .. } => {
-            DataError::Csv { path: path.to_path_buf(), row, message: format!("invalid UTF-8 in field {}", err.field()) }
-        }
-        _ => DataError::Csv { path: path.to_path_buf(), row, message: e.to_string() },
-    };
-
-    // Header.
-    if !rdr.read_record(&mut record).map_err(|e| csv_err(None, e))? {
-        return Err(DataError::EmptyFile { path: path.to_path_buf() });
-    }
-    let header: Vec<String> = record.iter().map(str::to_string).collect();
+    let mut rows = CsvRows::new(reader, path)?;
+    let header = rows.header.clone();
     let cols = resolve_columns(path, &header, opts)?;
-    let n_cols = header.len();
     let n_feat = cols.features.len();
 
     let mut values: Vec<f64> = Vec::new();
@@ -123,20 +100,7 @@ pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions)
     let mut raw_labels: Vec<String> = Vec::new();
     let mut ids: Vec<Vec<String>> = vec![Vec::new(); cols.ids.len()];
     let mut extra: Vec<Vec<String>> = vec![Vec::new(); cols.extra.len()];
-    let mut row = 0usize;
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_err(Some(row), e)),
-        }
-        // A line holding only whitespace reads as one empty field: treat it like a blank line.
-        if n_cols > 1 && record.len() == 1 && record[0].is_empty() {
-            continue;
-        }
-        if record.len() != n_cols {
-            return Err(DataError::RaggedRow { path: path.to_path_buf(), row, found: record.len(), expected: n_cols });
-        }
+    let row = rows.for_each(|row, record| {
         for (j, &c) in cols.features.iter().enumerate() {
             let v = parse_cell(path, row, &header[c], &record[c], cols.origin)?;
             if v.is_nan() {
@@ -157,11 +121,8 @@ pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions)
         for (k, &c) in cols.extra.iter().enumerate() {
             extra[k].push(record[c].to_string());
         }
-        row += 1;
-    }
-    if row == 0 {
-        return Err(DataError::NoRows { path: path.to_path_buf() });
-    }
+        Ok(())
+    })?;
 
     let x = Array2::from_shape_vec((row, n_feat), values).expect("one value per selected feature per row");
     let (labels, class_names) = match cols.label {
@@ -185,8 +146,96 @@ pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions)
     })
 }
 
+/// The records of a CSV file after its header, as the loader reads them:
+/// a UTF-8 byte-order mark skipped, cells trimmed, blank lines skipped,
+/// ragged rows and reader errors reported with their row.
+struct CsvRows<R: Read> {
+    rdr: csv::Reader<std::io::BufReader<R>>,
+    path: std::path::PathBuf,
+    header: Vec<String>,
+}
+
+impl<R: Read> CsvRows<R> {
+    fn new(reader: R, path: &Path) -> Result<Self, DataError> {
+        // Skip a UTF-8 byte-order mark before the CSV parser sees it (it would otherwise become
+        // part of the first column name and stop a quoted name from being unquoted).
+        let mut reader = std::io::BufReader::new(reader);
+        let start = reader.fill_buf().map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+        if start.starts_with(b"\xEF\xBB\xBF") {
+            reader.consume(3);
+        }
+        let rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(reader);
+        let mut rows = CsvRows { rdr, path: path.to_path_buf(), header: Vec::new() };
+        let mut record = csv::StringRecord::new();
+        if !rows.rdr.read_record(&mut record).map_err(|e| rows.error(None, e))? {
+            return Err(DataError::EmptyFile { path: path.to_path_buf() });
+        }
+        rows.header = record.iter().map(str::to_string).collect();
+        Ok(rows)
+    }
+
+    fn error(&self, row: Option<usize>, e: csv::Error) -> DataError {
+        let path = self.path.clone();
+        match e.kind() {
+            csv::ErrorKind::Io(io) => DataError::Io { path, source: std::io::Error::new(io.kind(), io.to_string()) },
+            csv::ErrorKind::Utf8 { err, .. } => {
+                DataError::Csv { path, row, message: format!("invalid UTF-8 in field {}", err.field()) }
+            }
+            _ => DataError::Csv { path, row, message: e.to_string() },
+        }
+    }
+
+    /// Calls `f(row, record)` for every data row; returns the number of rows (never 0).
+    fn for_each(
+        &mut self,
+        mut f: impl FnMut(usize, &csv::StringRecord) -> Result<(), DataError>,
+    ) -> Result<usize, DataError> {
+        let n_cols = self.header.len();
+        let mut record = csv::StringRecord::new();
+        let mut row = 0usize;
+        loop {
+            match self.rdr.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => return Err(self.error(Some(row), e)),
+            }
+            // A line holding only whitespace reads as one empty field: treat it like a blank line.
+            if n_cols > 1 && record.len() == 1 && record[0].is_empty() {
+                continue;
+            }
+            if record.len() != n_cols {
+                return Err(DataError::RaggedRow { path: self.path.clone(), row, found: record.len(), expected: n_cols });
+            }
+            f(row, &record)?;
+            row += 1;
+        }
+        if row == 0 {
+            return Err(DataError::NoRows { path: self.path.clone() });
+        }
+        Ok(row)
+    }
+}
+
+/// Every cell of a CSV file as (trimmed) text, column by column, with the header.
+pub(crate) fn csv_text_columns(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), DataError> {
+    let file = std::fs::File::open(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    let mut rows = CsvRows::new(file, path)?;
+    let header = rows.header.clone();
+    // The header checks of the loader (no empty or duplicate names).
+    match resolve_columns(path, &header, &LoadOptions { extra: header.clone(), ..LoadOptions::default() }) {
+        Ok(_) | Err(DataError::NoFeatures { .. }) => {}
+        Err(e) => return Err(e),
+    }
+    let mut columns: Vec<Vec<String>> = vec![Vec::new(); header.len()];
+    rows.for_each(|_, record| {
+        columns.iter_mut().zip(record.iter()).for_each(|(c, cell)| c.push(cell.to_string()));
+        Ok(())
+    })?;
+    Ok((header, columns))
+}
+
 /// One feature cell: a finite number, or NaN for a missing-value marker.
-fn parse_cell(path: &Path, row: usize, column: &str, cell: &str, origin: FeatureOrigin) -> Result<f64, DataError> {
+pub(crate) fn parse_cell(path: &Path, row: usize, column: &str, cell: &str, origin: FeatureOrigin) -> Result<f64, DataError> {
     if is_missing(cell) {
         return Ok(f64::NAN);
     }
@@ -231,7 +280,7 @@ pub(crate) fn as_number(s: &str) -> Option<f64> {
 }
 
 /// Maps raw label strings to class indices, with the class names in index order.
-fn label_indices(
+pub(crate) fn label_indices(
     path: &Path,
     column: &str,
     raw: &[String],
