@@ -204,7 +204,12 @@ impl<R: Read> CsvRows<R> {
                 continue;
             }
             if record.len() != n_cols {
-                return Err(DataError::RaggedRow { path: self.path.clone(), row, found: record.len(), expected: n_cols });
+                return Err(DataError::RaggedRow {
+                    path: self.path.clone(),
+                    row,
+                    found: record.len(),
+                    expected: n_cols,
+                });
             }
             f(row, &record)?;
             row += 1;
@@ -235,7 +240,13 @@ pub(crate) fn csv_text_columns(path: &Path) -> Result<(Vec<String>, Vec<Vec<Stri
 }
 
 /// One feature cell: a finite number, or NaN for a missing-value marker.
-pub(crate) fn parse_cell(path: &Path, row: usize, column: &str, cell: &str, origin: FeatureOrigin) -> Result<f64, DataError> {
+pub(crate) fn parse_cell(
+    path: &Path,
+    row: usize,
+    column: &str,
+    cell: &str,
+    origin: FeatureOrigin,
+) -> Result<f64, DataError> {
     if is_missing(cell) {
         return Ok(f64::NAN);
     }

@@ -102,7 +102,12 @@ pub fn number_text(v: f64) -> String {
 /// assert_eq!((d.labels.unwrap(), d.class_names), (vec![0, 1], vec!["0".to_string(), "1".into()]));
 /// # Ok::<(), glassbox_data::DataError>(())
 /// ```
-pub fn load_columns(source: &Path, names: &[String], columns: &[Column], opts: &LoadOptions) -> Result<Dataset, DataError> {
+pub fn load_columns(
+    source: &Path,
+    names: &[String],
+    columns: &[Column],
+    opts: &LoadOptions,
+) -> Result<Dataset, DataError> {
     let path = || source.to_path_buf();
     if names.len() != columns.len() {
         return Err(DataError::Csv {

@@ -112,6 +112,16 @@ impl Progress for Silent {
     fn finish(&self, _: Phase) {}
 }
 
+/// The columns besides the model's features that an evaluation reads:
+/// the weight column, the split key and the background filter's column.
+pub fn extra_columns(model: &Model, req: &EvaluationRequest) -> Vec<String> {
+    let spec = TrainSpec::from_report(&model.report);
+    let filter = Background { filter: req.background_filter.clone(), among: None };
+    let mut extra: Vec<String> = req.weight_column.iter().chain(&spec.split_by).cloned().collect();
+    extra.extend(filter.column().map(str::to_string));
+    extra
+}
+
 /// Runs the evaluation of a binary tabular `model` on the table at
 /// `data_path` (the table it was trained on: the split is rebuilt from the
 /// model's seed). `model_name` names the model in the record.
@@ -122,7 +132,12 @@ pub fn evaluate(
     req: &EvaluationRequest,
     progress: &dyn Progress,
 ) -> Result<Evaluation, EvaluationError> {
-    let start = Instant::now();
+    check_model(model, model_name)?;
+    let table = Table::load(model, data_path, &[], &extra_columns(model, req))?;
+    evaluate_table(model, model_name, &table, req, progress)
+}
+
+fn check_model(model: &Model, model_name: &str) -> Result<(), EvaluationError> {
     if model.glt.config.mode != InputMode::Tabular {
         return request(format!("{model_name}: evaluate supports tabular models only (this one is a sequence model)"));
     }
@@ -132,6 +147,20 @@ pub fn evaluate(
             model.class_names.len()
         ));
     }
+    Ok(())
+}
+
+/// [`evaluate`] on a loaded [`Table`] (with the label and the
+/// [`extra_columns`]), e.g. one built from a DataFrame.
+pub fn evaluate_table(
+    model: &Model,
+    model_name: &str,
+    table: &Table,
+    req: &EvaluationRequest,
+    progress: &dyn Progress,
+) -> Result<Evaluation, EvaluationError> {
+    let start = Instant::now();
+    check_model(model, model_name)?;
     let mut spec = TrainSpec::from_report(&model.report);
     let lambda = match req.retrain_lambda {
         Some(l) if !(l >= 0.0 && l.is_finite()) => {
@@ -142,13 +171,10 @@ pub fn evaluate(
     };
     spec.lambda = LambdaChoice::Fixed(lambda);
     let filter = Background { filter: req.background_filter.clone(), among: None };
-    let mut extra: Vec<String> = req.weight_column.iter().chain(&spec.split_by).cloned().collect();
-    extra.extend(filter.column().map(str::to_string));
-    let table = Table::load(model, data_path, &[], &extra)?;
     if table.data.labels.is_none() {
         return request(format!(
             "{}: no label column {} (evaluate retrains and scores)",
-            data_path.display(),
+            table.data.path.display(),
             spec.label
         ));
     }
@@ -175,7 +201,7 @@ pub fn evaluate(
         let spec =
             BaselineSpec::parse(name, background.clone(), req.weight_column.as_deref(), req.baselines, req.seed, None)?;
         let advance = |by: usize| progress.advance(Phase::Explaining, by);
-        runs.push(BaselineRun::run(model, &table, &explained, name, spec, &cfg, &advance)?);
+        runs.push(BaselineRun::run(model, table, &explained, name, spec, &cfg, &advance)?);
     }
     progress.finish(Phase::Explaining);
     let attribution_seconds = start.elapsed().as_secs_f64();
@@ -211,7 +237,7 @@ pub fn evaluate(
 
     let mut evaluation = Evaluation {
         model: model_name.to_string(),
-        data: data_path.display().to_string(),
+        data: table.data.path.display().to_string(),
         target: model.class_names[target].clone(),
         output: cfg.output.name().into(),
         method: cfg.method.name().into(),

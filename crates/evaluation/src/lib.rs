@@ -37,7 +37,7 @@ pub use agreement::{feature_agreement, rank_agreement};
 pub use baseline_run::BaselineRun;
 pub use deletion::{curve_area, deletion_curve, random_orders, row_orders};
 pub use error::EvaluationError;
-pub use evaluate::{evaluate, EvaluationRequest, Phase, Progress, Silent};
+pub use evaluate::{evaluate, evaluate_table, extra_columns, EvaluationRequest, Phase, Progress, Silent};
 pub use measure::{deletion_curves, retrain_top_k};
 pub use ranking::{random_ranking, rank_by_importance};
 pub use results::{

@@ -48,7 +48,19 @@ pub fn with_suffix(base: &Path, suffix: &str) -> PathBuf {
 
 /// The top [`TOP`] of `values` as signed bars, to `path` (.png or .svg).
 pub fn bars(path: &Path, title: &str, x_label: &str, names: &[String], values: &[f64]) -> Result<(), ExplainError> {
-    let idx = top_indices(values, TOP);
+    bars_top(path, title, x_label, names, values, TOP)
+}
+
+/// The `top` largest |values| as signed bars, to `path` (.png or .svg).
+pub fn bars_top(
+    path: &Path,
+    title: &str,
+    x_label: &str,
+    names: &[String],
+    values: &[f64],
+    top: usize,
+) -> Result<(), ExplainError> {
+    let idx = top_indices(values, top);
     let labels: Vec<String> = idx.iter().map(|&i| names[i].clone()).collect();
     let vals: Vec<f64> = idx.iter().map(|&i| values[i]).collect();
     Ok(glassbox_plot::signed_bars(path, title, x_label, &labels, &vals)?)
@@ -58,18 +70,46 @@ pub fn bars(path: &Path, title: &str, x_label: &str, names: &[String], values: &
 /// `labels` from [`crate::feature_labels`], `what` e.g. `"probability
 /// (zero baseline)"`.
 pub fn row_chart(path: &Path, r: &RowResult, labels: &[String], what: &str) -> Result<(), ExplainError> {
-    let names: Vec<String> = labels.iter().zip(&r.values).map(|(n, v)| format!("{n} = {}", fmt_value(*v))).collect();
-    let title = format!("Row {}: attributions to {what}", r.index);
-    bars(path, &title, "Integrated Gradients attribution", &names, &r.attributions)
+    attribution_chart(path, r.index, labels, &r.values, &r.attributions, what, TOP)
 }
 
-/// [`row_chart`] as PNG bytes (drawn through a temporary file).
+/// The chart of row `index` from its values and attributions (flattened
+/// like `labels`), with the `top` largest |attributions|.
+pub fn attribution_chart(
+    path: &Path,
+    index: usize,
+    labels: &[String],
+    values: &[f64],
+    attributions: &[f64],
+    what: &str,
+    top: usize,
+) -> Result<(), ExplainError> {
+    if labels.len() != values.len() || labels.len() != attributions.len() {
+        return Err(ExplainError::Request(format!(
+            "{} labels, {} values and {} attributions: one of each per cell",
+            labels.len(),
+            values.len(),
+            attributions.len()
+        )));
+    }
+    let names: Vec<String> = labels.iter().zip(values).map(|(n, v)| format!("{n} = {}", fmt_value(*v))).collect();
+    let title = format!("Row {index}: attributions to {what}");
+    bars_top(path, &title, "Integrated Gradients attribution", &names, attributions, top)
+}
+
+/// [`row_chart`] as PNG bytes.
 pub fn row_chart_png(r: &RowResult, labels: &[String], what: &str) -> Result<Vec<u8>, ExplainError> {
+    png_bytes(|path| row_chart(path, r, labels, what))
+}
+
+/// What `draw` writes to a PNG path, as bytes (drawn through a temporary file).
+pub fn png_bytes(draw: impl FnOnce(&Path) -> Result<(), ExplainError>) -> Result<Vec<u8>, ExplainError> {
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = std::env::temp_dir().join(format!("glassbox-row-{}-{n}.png", std::process::id()));
-    row_chart(&path, r, labels, what)?;
-    let bytes = std::fs::read(&path).map_err(|e| ExplainError::Encode(format!("{}: {e}", path.display())));
+    let path = std::env::temp_dir().join(format!("glassbox-chart-{}-{n}.png", std::process::id()));
+    let drawn = draw(&path);
+    let bytes =
+        drawn.and_then(|()| std::fs::read(&path).map_err(|e| ExplainError::Encode(format!("{}: {e}", path.display()))));
     let _ = std::fs::remove_file(&path);
     bytes
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use glassbox_autodiff::Tensor;
 use glassbox_glt::Model;
 use glassbox_ig::aggregate::{global, per_feature, per_group};
 use ndarray::{Axis, IxDyn};
@@ -49,11 +50,26 @@ impl GlobalImportance {
         let all =
             ndarray::ArrayD::from_shape_vec(IxDyn(&shape), flat).map_err(|e| ExplainError::Encode(e.to_string()))?;
         let predicted: Vec<usize> = rows.iter().map(|r| r.predicted_class).collect();
-        let g = global(&all, &predicted, model.class_names.len())?;
-        let per_g = per_group(&per_feature(&all)?, &model.groups.members)?;
+        Self::of_attributions(model, &all, &predicted)
+    }
+
+    /// The same from attributions `[N, ..row]` and the predicted class of
+    /// each row (e.g. an explanation held as arrays).
+    pub fn of_attributions(model: &Model, all: &Tensor<f64>, predicted: &[usize]) -> Result<Self, ExplainError> {
+        glassbox_glt::inputs::check_rows(all.shape(), &model.glt.row_shape())?;
+        if predicted.len() != all.shape()[0] || predicted.iter().any(|&c| c >= model.class_names.len()) {
+            return Err(ExplainError::Request(format!(
+                "{} predicted classes (each below {}) are needed for {} rows",
+                all.shape()[0],
+                model.class_names.len(),
+                all.shape()[0]
+            )));
+        }
+        let g = global(all, predicted, model.class_names.len())?;
+        let per_g = per_group(&per_feature(all)?, &model.groups.members)?;
         let groups_mean_abs = per_g.mapv(f64::abs).mean_axis(Axis(0)).map(|m| m.to_vec()).unwrap_or_default();
         Ok(GlobalImportance {
-            rows: rows.len(),
+            rows: all.shape()[0],
             mean_abs: g.mean_abs,
             mean_by_predicted_class: g.mean_by_class,
             rows_by_predicted_class: g.rows_by_class,

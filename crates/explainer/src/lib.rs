@@ -39,7 +39,10 @@ mod rows;
 mod table;
 
 pub use baseline::{matching_rows, weights, Background, BaselineSpec};
-pub use chart::{bars, fmt_value, named_chart, row_chart, row_chart_png, top_indices, with_suffix, TOP};
+pub use chart::{
+    attribution_chart, bars, bars_top, fmt_value, named_chart, png_bytes, row_chart, row_chart_png, top_indices,
+    with_suffix, TOP,
+};
 pub use classes::{feature_labels, predicted_class, seq_len, target_class, threshold};
 pub use document::{csv_bytes, json_document, row_json, RunInfo};
 pub use error::ExplainError;
@@ -47,4 +50,4 @@ pub use function::GltFunction;
 pub use global::GlobalImportance;
 pub use request::{explain_table, ExplainRequest, Explained, Prepared, TableParts};
 pub use rows::{explain_array, Part, Parts, RowResult, ROWS_PER_PART};
-pub use table::Table;
+pub use table::{load_options, Table};

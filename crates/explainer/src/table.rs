@@ -5,10 +5,32 @@
 
 use std::path::Path;
 
-use glassbox_data::{csv_header, load_csv, Dataset, LoadOptions};
+use glassbox_data::{csv_header, load_columns, load_csv, Column, Dataset, LoadOptions};
 use glassbox_glt::{Model, ModelInputs};
 
 use crate::error::ExplainError;
+
+/// How a table with `columns` is read for `model`: exactly its features in
+/// its order, its class names, the label when present, the `ids` present,
+/// and `extra` columns kept as strings (plus the model's sequence and order
+/// columns).
+pub fn load_options(model: &Model, columns: &[String], ids: &[String], extra: &[String]) -> LoadOptions {
+    let cfg = &model.report.config;
+    let label = columns.contains(&cfg.label).then(|| cfg.label.clone());
+    let mut extra: Vec<String> = extra.to_vec();
+    extra.extend(cfg.sequence_by.iter().chain(&cfg.order_by).cloned());
+    extra.retain(|c| Some(c) != label.as_ref());
+    extra.sort();
+    extra.dedup();
+    LoadOptions {
+        label,
+        ids: ids.iter().filter(|c| columns.contains(c)).cloned().collect(),
+        extra,
+        required_features: Some(model.feature_names.clone()),
+        class_names: Some(model.class_names.clone()),
+        ..LoadOptions::default()
+    }
+}
 
 /// The loaded rows and their model inputs.
 #[derive(Clone, Debug)]
@@ -33,23 +55,35 @@ impl Table {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn load(model: &Model, path: &Path, ids: &[String], extra: &[String]) -> Result<Self, ExplainError> {
-        let columns = csv_header(path)?;
-        let cfg = &model.report.config;
-        let label = columns.contains(&cfg.label).then(|| cfg.label.clone());
-        let mut extra: Vec<String> = extra.to_vec();
-        extra.extend(cfg.sequence_by.iter().chain(&cfg.order_by).cloned());
-        extra.retain(|c| Some(c) != label.as_ref());
-        extra.sort();
-        extra.dedup();
-        let opts = LoadOptions {
-            label,
-            ids: ids.iter().filter(|c| columns.contains(c)).cloned().collect(),
-            extra,
-            required_features: Some(model.feature_names.clone()),
-            class_names: Some(model.class_names.clone()),
-            ..LoadOptions::default()
-        };
+        let opts = load_options(model, &csv_header(path)?, ids, extra);
         Self::from_dataset(model, load_csv(path, &opts)?)
+    }
+
+    /// [`Table::load`] for an in-memory table of named [`Column`]s
+    /// (a DataFrame, an Arrow table); `source` names it in messages.
+    ///
+    /// ```
+    /// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/");
+    /// use glassbox_data::read_csv_columns;
+    /// use glassbox_explainer::Table;
+    /// let model = glassbox_glt::Model::load(format!("{dir}railway-demo.glt").as_ref())?;
+    /// let path = format!("{dir}railway-demo.csv");
+    /// let (names, columns) = read_csv_columns(path.as_ref())?;
+    /// let memory = Table::from_columns(&model, "<memory>".as_ref(), &names, &columns, &[], &[])?;
+    /// let file = Table::load(&model, path.as_ref(), &[], &[])?;
+    /// assert_eq!(memory.inputs.x, file.inputs.x);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_columns(
+        model: &Model,
+        source: &Path,
+        names: &[String],
+        columns: &[Column],
+        ids: &[String],
+        extra: &[String],
+    ) -> Result<Self, ExplainError> {
+        let opts = load_options(model, names, ids, extra);
+        Self::from_dataset(model, load_columns(source, names, columns, &opts)?)
     }
 
     /// A table already loaded with the model's features (and, in sequence

@@ -30,6 +30,7 @@ pub mod model_file;
 pub mod optim;
 pub mod params;
 pub mod report;
+mod safetensors_export;
 pub mod scaler;
 pub mod scoring;
 pub mod train;

@@ -7,7 +7,6 @@
 //! ```
 
 mod card;
-mod safetensors_export;
 
 use std::path::PathBuf;
 
@@ -41,7 +40,7 @@ fn run(a: Args) -> Result<()> {
         print!("{}", card::card(&a.model.display().to_string(), &model));
     }
     if let Some(out) = &a.safetensors {
-        safetensors_export::export(&model, out)?;
+        model.save_safetensors(out)?;
         if !a.quiet {
             eprintln!("weights written to {}", out.display());
         }
