@@ -60,3 +60,25 @@ def test_fit_matches_train(tmp_path):
     m = glassbox.GroupLassoTransformer(penalty=0.0, d_model=8, n_heads=2, n_blocks=1, d_ff=16, epochs=6, patience=3, seed=4)
     m.fit(table.drop(columns=["label"]), table["label"])
     assert m.to_bytes() == (tmp_path / "cli.glt").read_bytes()
+
+
+def test_sequence_model_matches_cli(tmp_path):
+    """A sequence model (windows of the last 3 records of a section): values
+    are rows × T × F, and equal the CLI's numbers bit for bit."""
+    run_cli("synth", "railway", "--rows", "600", "--seed", "4", "--out", tmp_path / "seq.csv", "--quiet")
+    run_cli(
+        "train", "--data", tmp_path / "seq.csv", "--label", "Tc_target", "--id", "Tc_BaseCode,Tc_date",
+        "--sequence-by", "Tc_SectionBreakStartKM", "--order-by", "Tc_date", "--window", "3", "--lambda", "0",
+        "--d-model", "8", "--heads", "2", "--blocks", "1", "--d-ff", "16", "--epochs", "3", "--out", tmp_path / "seq.glt", "--quiet",
+    )
+    j = cli_json(tmp_path, "--model", tmp_path / "seq.glt", "--data", tmp_path / "seq.csv", "--rows", "0-5",
+                 "--method", "gausslegendre", "--steps", "50")
+    model = glassbox.load(str(tmp_path / "seq.glt"))
+    df = glassbox.read_csv(str(tmp_path / "seq.csv"))
+    e = glassbox.IntegratedGradients(model, method="gausslegendre", n_steps=50).attribute(df)
+    f = len(model.feature_names_in_)
+    assert e.values.shape == (len(df), 3, f)
+    assert e.feature_names[-1].endswith("@t") and e.feature_names[0].endswith("@t-2")
+    for i, row in enumerate(j["rows"]):
+        assert np.array_equal(np.asarray(row["attributions"]), e.values[i])
+    assert e.to_pandas(0)["Feature Name"].str.contains("@t").all()
