@@ -105,7 +105,8 @@ fn rows_of(model: &Model, d: &Bound<'_, PyDict>, key: &str) -> PyResult<ndarray:
     Ok(ModelInputs::impute(a, &model.scaler).x)
 }
 
-fn baseline(model: &Model, d: &Bound<'_, PyDict>) -> PyResult<Baseline> {
+/// A baseline spec dict (`kind`, rows, reference, weights, count, seed) → an ig [`Baseline`].
+pub fn baseline(model: &Model, d: &Bound<'_, PyDict>) -> PyResult<Baseline> {
     let kind: String = item(d, "kind")?.unwrap_or_else(|| "zero".into());
     let count = || -> PyResult<usize> { Ok(item(d, "count")?.unwrap_or(10)) };
     let seed = || -> PyResult<u64> { Ok(item(d, "seed")?.unwrap_or(0)) };

@@ -183,6 +183,14 @@ impl PyModel {
         explain::explain(py, &self.inner, x, missing, baseline, settings, n_threads)
     }
 
+    /// The baseline rows `[K, ..row]` a baseline spec resolves to (the
+    /// seeded draws done): what Spark ships to its tasks.
+    fn baseline_rows<'py>(&self, py: Python<'py>, spec: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyArrayDyn<f64>>> {
+        let b = explain::baseline(&self.inner, spec)?;
+        let rows = b.resolve(&self.inner.glt.row_shape()).map_err(Failure::from)?;
+        Ok(rows.into_pyarray(py))
+    }
+
     /// Global importance of attributions `[N, ..row]` with predicted classes.
     fn global_importance<'py>(
         &self,

@@ -105,6 +105,20 @@ class WeightedBackground(Background):
 BaselineLike = Union[str, np.ndarray, Any, Background]
 
 
+def baseline_spec(native: Any, baselines: BaselineLike) -> Dict[str, Any]:
+    """The native baseline spec of ``"zero"``, ``"mean"``, rows or a :class:`Background`."""
+    if isinstance(baselines, str):
+        if baselines not in ("zero", "mean"):
+            raise ValueError(f"baselines={baselines!r} must be 'zero', 'mean', rows, or glassbox.Background(...)")
+        return {"kind": baselines}
+    if isinstance(baselines, Background):
+        return baselines.spec(native)
+    if baselines is None:
+        return {"kind": "zero"}
+    x, _ = model_inputs(native, baselines)
+    return {"kind": "rows", "rows": np.ascontiguousarray(x)}
+
+
 class IntegratedGradients:
     """Integrated Gradients of a fitted or loaded :class:`GroupLassoTransformer`.
 
@@ -161,18 +175,6 @@ class IntegratedGradients:
             "precision": self.precision,
         }
 
-    def _baseline(self, native: Any, baselines: BaselineLike) -> Dict[str, Any]:
-        if isinstance(baselines, str):
-            if baselines not in ("zero", "mean"):
-                raise ValueError(f"baselines={baselines!r} must be 'zero', 'mean', rows, or glassbox.Background(...)")
-            return {"kind": baselines}
-        if isinstance(baselines, Background):
-            return baselines.spec(native)
-        if baselines is None:
-            return {"kind": "zero"}
-        x, _ = model_inputs(native, baselines)
-        return {"kind": "rows", "rows": np.ascontiguousarray(x)}
-
     def attribute(
         self,
         X: Any,
@@ -198,7 +200,7 @@ class IntegratedGradients:
         """
         native = _native_of(self.model)
         x, missing = model_inputs(native, X)
-        base = self._baseline(native, baselines)
+        base = baseline_spec(native, baselines)
         info_base = self._info(native, X, base["kind"])
         if isinstance(target, str) and target == "all":
             out = {}
