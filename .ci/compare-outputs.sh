@@ -19,30 +19,33 @@ W=/tmp/glassbox-compare
 rm -rf "$W" && mkdir -p "$W"
 cd "$REPO"
 ex() { "$BIN/explain" "$@"; }
+# The fixed rule, explicit: the default integration became adaptive (issue
+# 10); these flags give the same bits before and after that change.
+gl=(--method gausslegendre --steps 50)
 small=(--d-model 8 --heads 2 --blocks 1 --d-ff 16 --batch-size 128 --lr 0.003 --seed 1 --quiet)
 
 # Demo model: the README's first command, JSON/CSV, charts.
-ex --quiet > "$OUT/demo.txt"
-ex --quiet --method gausslegendre --steps 50 --groups --global --baseline background --baselines 5 --rows 0-9 --out "$OUT/demo.json" > "$OUT/demo-bg.txt"
-ex --quiet --method gausslegendre --steps 50 --groups --global --baseline background --baselines 5 --rows 0-9 --out "$OUT/demo.csv" > /dev/null
-ex --quiet --baseline mean --tolerance 1e-3 --rows 0-3 --out "$OUT/demo-tol.json" > "$OUT/demo-tol.txt"
-ex --quiet --rows 0-2 --groups --global --plot "$OUT/chart.png" > /dev/null
-ex --quiet --rows 4 --groups --plot "$OUT/one.svg" > /dev/null
-ex --quiet --rows 0-1 --precision f64 --verify-gradients --target 0 --output logit > "$OUT/demo-f64.txt"
+ex --quiet "${gl[@]}" > "$OUT/demo.txt"
+ex --quiet "${gl[@]}" --groups --global --baseline background --baselines 5 --rows 0-9 --out "$OUT/demo.json" > "$OUT/demo-bg.txt"
+ex --quiet "${gl[@]}" --groups --global --baseline background --baselines 5 --rows 0-9 --out "$OUT/demo.csv" > /dev/null
+ex --quiet --baseline mean --method gausslegendre --tolerance 1e-3 --rows 0-3 --out "$OUT/demo-tol.json" > "$OUT/demo-tol.txt"
+ex --quiet "${gl[@]}" --rows 0-2 --groups --global --plot "$OUT/chart.png" > /dev/null
+ex --quiet "${gl[@]}" --rows 4 --groups --plot "$OUT/one.svg" > /dev/null
+ex --quiet "${gl[@]}" --rows 0-1 --precision f64 --verify-gradients --target 0 --output logit > "$OUT/demo-f64.txt"
 
 # Collider demo: weighted baseline.
 "$BIN/synth" collider --rows 10000 --seed 11 --out "$W/collider.csv" --truth "$W/collider-truth.json" --quiet
 cp "$W/collider-truth.json" "$OUT/collider-truth.json"
 for ext in json csv; do
   ex --model models/collider-demo.glt --data "$W/collider.csv" --weight-column weight --baseline weighted \
-     --quiet --method gausslegendre --steps 50 --groups --global --rows 0-9 --out "$OUT/collider.$ext" > "$OUT/collider-$ext.txt"
+     --quiet "${gl[@]}" --groups --global --rows 0-9 --out "$OUT/collider.$ext" > "$OUT/collider-$ext.txt"
 done
 ex --model models/collider-demo.glt --data "$W/collider.csv" --baseline background --background-filter process=ttbar \
-   --quiet --rows 0-4 --global --out "$OUT/collider-filter.json" > "$OUT/collider-filter.txt" || echo "exit $?" > "$OUT/collider-filter.txt"
+   --quiet "${gl[@]}" --rows 0-4 --global --out "$OUT/collider-filter.json" > "$OUT/collider-filter.txt" || echo "exit $?" > "$OUT/collider-filter.txt"
 
 # explain evaluate without retraining on the collider demo.
 ex evaluate --model models/collider-demo.glt --data "$W/collider.csv" --weight-column weight \
-   --truth "$W/collider-truth.json" --no-retrain --quiet --out-dir "$W/ev" | grep -v '^Time:' > "$OUT/evaluate.txt"
+   --truth "$W/collider-truth.json" --no-retrain --quiet "${gl[@]}" --out-dir "$W/ev" | grep -v '^Time:' > "$OUT/evaluate.txt"
 
 # Train on a small table, inspect it, evaluate with retraining.
 "$BIN/synth" collider --rows 1500 --seed 2 --out "$W/small.csv" --truth "$W/small-truth.json" --quiet
@@ -55,7 +58,7 @@ cp "$W/small.glt" "$OUT/small.glt"
 "$BIN/inspect" models/railway-demo.glt --json > "$OUT/inspect-demo.json"
 "$BIN/inspect" models/railway-demo.glt --safetensors "$OUT/demo.safetensors" > "$OUT/inspect-st.txt"
 ex evaluate --model "$W/small.glt" --data "$W/small.csv" --weight-column weight --truth "$W/small-truth.json" \
-   --k-max 3 --explain-rows 50 --baselines 3 --quiet --out-dir "$W/ev2" --format svg | grep -v '^Time:' > "$OUT/evaluate-retrain.txt"
+   --k-max 3 --explain-rows 50 --baselines 3 --quiet "${gl[@]}" --out-dir "$W/ev2" --format svg | grep -v '^Time:' > "$OUT/evaluate-retrain.txt"
 for d in ev ev2; do
   for f in "$W/$d"/*; do
     case "$f" in
@@ -72,8 +75,8 @@ done
    --out "$W/seq.glt" --report "$OUT/seq-report.json" > "$OUT/train-seq.txt"
 cp "$W/seq.glt" "$OUT/seq.glt"
 "$BIN/inspect" "$W/seq.glt" --safetensors "$OUT/seq.safetensors" > "$OUT/inspect-seq.txt"
-ex --model "$W/seq.glt" --data "$W/seq.csv" --rows 5,10,200-203 --groups --global --quiet --out "$OUT/seq.json" > "$OUT/seq.txt"
-ex --model "$W/seq.glt" --data "$W/seq.csv" --rows 5,10 --quiet --out "$OUT/seq.csv" --plot "$OUT/seq.png" > /dev/null
+ex --model "$W/seq.glt" --data "$W/seq.csv" --rows 5,10,200-203 --groups --global --quiet "${gl[@]}" --out "$OUT/seq.json" > "$OUT/seq.txt"
+ex --model "$W/seq.glt" --data "$W/seq.csv" --rows 5,10 --quiet "${gl[@]}" --out "$OUT/seq.csv" --plot "$OUT/seq.png" > /dev/null
 
 # λ auto on the railway table with a tiny model.
 "$BIN/synth" railway --rows 1500 --seed 3 --out "$W/rail.csv" --quiet

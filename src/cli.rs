@@ -10,34 +10,68 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use glassbox_ig::{IgConfig, Method, Output};
+use glassbox_explainer::{parse_tolerance, ExplainError, Integration, DEFAULT_MAX_STEPS, DEFAULT_STEPS};
+use glassbox_ig::IgConfig;
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub use glassbox_data::write_atomic;
 
-/// Quadrature and explained output (`--method`, `--steps`, `--output`).
+/// How the path integral is computed and what it explains (`--method`,
+/// `--steps`, `--tolerance`, `--max-evaluations`, `--max-steps`,
+/// `--output`, `--precision`); the names go to
+/// [`glassbox_explainer::Integration`].
 #[derive(clap::Args, Debug, Clone)]
 pub struct IntegrationArgs {
-    /// Quadrature: gausslegendre, riemann_left, riemann_right, riemann_middle, riemann_trapezoid.
-    #[arg(long, default_value = "gausslegendre")]
+    /// Integration: adaptive (refines each row until |δ| ≤ max(rel·|ΔF|, abs)), or a fixed rule: gausslegendre, riemann_left, riemann_right, riemann_middle, riemann_trapezoid (`--method gausslegendre --steps 50` gives Captum's numbers).
+    #[arg(long, default_value = "adaptive")]
     pub method: String,
-    /// Integration steps.
-    #[arg(long, default_value_t = 50)]
-    pub steps: usize,
+    /// Steps n of a fixed --method [default: 50].
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// REL[,ABS]. adaptive: stop when |δ| ≤ max(REL·|F(x) − F(x')|, ABS) [default: 1e-3,1e-6]; fixed --method: double n per row until |δ|/|ΔF| < REL (no ABS).
+    #[arg(long, allow_hyphen_values = true)]
+    pub tolerance: Option<String>,
+    /// adaptive: gradient evaluations allowed per (row, baseline) path; a row that needs more is reported as not converged [default: 2000].
+    #[arg(long)]
+    pub max_evaluations: Option<usize>,
+    /// Fixed --method with --tolerance: the largest n tried [default: 1600].
+    #[arg(long)]
+    pub max_steps: Option<usize>,
     /// Explained output: probability or logit.
     #[arg(long, default_value = "probability")]
     pub output: String,
+    /// Precision of the pass: auto (f64 for adaptive, whose refinement f32 rounding can stall on saturated models; f32 for a fixed --method), f32 or f64.
+    #[arg(long, default_value = "auto")]
+    pub precision: String,
 }
 
 impl IntegrationArgs {
-    /// The IG settings these flags ask for (other fields at their defaults).
+    /// The IG settings these flags ask for (target class 1); errors name
+    /// the flag.
     pub fn ig_config(&self) -> Result<IgConfig, String> {
-        let method: Method = self.method.parse().map_err(|e| format!("--method: {e}"))?;
-        let output: Output = self.output.parse().map_err(|e| format!("--output: {e}"))?;
-        if self.steps < method.min_steps() {
-            return Err(format!("--steps {}: {method} needs at least {}", self.steps, method.min_steps()));
+        let adaptive = self.method == glassbox_explainer::METHODS[0];
+        for (flag, given) in [("--steps", self.steps.is_some()), ("--max-steps", self.max_steps.is_some())] {
+            if adaptive && given {
+                return Err(format!(
+                    "{flag} applies to a fixed --method (the default, adaptive, takes --tolerance and --max-evaluations)"
+                ));
+            }
         }
-        Ok(IgConfig { method, steps: self.steps, output, ..IgConfig::default() })
+        let flag = |e: ExplainError| match e {
+            ExplainError::Setting { setting, message } => format!("--{} {message}", setting.replace('_', "-")),
+            e => e.to_string(),
+        };
+        let tolerance = self.tolerance.as_deref().map(parse_tolerance).transpose().map_err(flag)?;
+        let settings = Integration {
+            method: self.method.clone(),
+            steps: self.steps.unwrap_or(DEFAULT_STEPS),
+            tolerance,
+            max_evaluations: self.max_evaluations,
+            max_steps: self.max_steps.unwrap_or(DEFAULT_MAX_STEPS),
+            output: self.output.clone(),
+            precision: self.precision.clone(),
+        };
+        settings.ig_config().map_err(flag)
     }
 }
 

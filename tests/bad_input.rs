@@ -66,6 +66,18 @@ fn every_kind_of_bad_input_is_one_clear_line() {
     fails("explain", &["--model", "broken.glt", "--data", "ok.csv"], &dir, &["broken.glt", "corrupted"]);
     fails("inspect", &["broken.glt"], &dir, &["broken.glt"]);
     fails("explain", &["--model", "m.glt", "--data", "ok.csv", "--method", "simpson"], &dir, &["--method", "simpson"]);
+    let explain_with = |flags: &[&'static str], needles: &[&str]| {
+        let args: Vec<&str> = ["--model", "m.glt", "--data", "ok.csv"].iter().chain(flags).copied().collect();
+        fails("explain", &args, &dir, needles);
+    };
+    explain_with(&["--tolerance", "-1"], &["--tolerance", "-1"]);
+    explain_with(&["--tolerance", "1e-3,x"], &["--tolerance", "'x'"]);
+    explain_with(&["--tolerance", "1e-3,-2"], &["--tolerance", "absolute"]);
+    explain_with(&["--max-evaluations", "0"], &["--max-evaluations", "0"]);
+    explain_with(&["--steps", "100"], &["--steps", "fixed --method"]);
+    explain_with(&["--method", "gausslegendre", "--max-evaluations", "100"], &["--max-evaluations", "adaptive"]);
+    explain_with(&["--method", "gausslegendre", "--tolerance", "1e-3,1e-6"], &["--tolerance", "adaptive"]);
+    explain_with(&["--precision", "f16"], &["--precision", "f16"]);
     fails(
         "explain",
         &["--model", "m.glt", "--data", "ok.csv", "--baseline", "median"],
@@ -87,6 +99,7 @@ fn every_kind_of_bad_input_is_one_clear_line() {
     fails("explain", &ev(&["--rankings", "weighted"]), &dir, &["--weight-column"]);
     fails("explain", &ev(&["--format", "bmp"]), &dir, &["--format", "bmp"]);
     fails("explain", &ev(&["--k-max", "0"]), &dir, &["--k-max"]);
+    fails("explain", &ev(&["--method", "simpson"]), &dir, &["--method", "simpson"]);
     fails("explain", &ev(&["--retrain-lambda=-1"]), &dir, &["--retrain-lambda"]);
     fails("explain", &ev(&["--truth", "missing.json"]), &dir, &["--truth", "missing.json"]);
     fails("explain", &ev(&["--truth", "no-importance.json"]), &dir, &["no-importance.json", "importance"]);

@@ -44,7 +44,8 @@ pub struct EvaluationRequest {
     pub background_filter: Option<String>,
     /// Event-weight column: the weighted baseline and the significance Z.
     pub weight_column: Option<String>,
-    /// Quadrature, steps and output (the target is class 1).
+    /// The integration (adaptive or a fixed rule; see
+    /// [`glassbox_explainer::Integration`]) and output (the target is class 1).
     pub ig: IgConfig,
     /// The ground truth, if any.
     pub truth: Option<Truth>,
@@ -240,8 +241,8 @@ pub fn evaluate_table(
         data: table.data.path.display().to_string(),
         target: model.class_names[target].clone(),
         output: cfg.output.name().into(),
-        method: cfg.method.name().into(),
-        steps: cfg.steps,
+        method: glassbox_explainer::method_name(&cfg).into(),
+        steps: cfg.adaptive.is_none().then_some(cfg.steps),
         k_max,
         seed: req.seed,
         explained_rows: explained.len(),

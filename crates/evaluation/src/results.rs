@@ -207,8 +207,10 @@ pub struct Evaluation {
     pub data: String,
     pub target: String,
     pub output: String,
+    /// `adaptive` or the fixed rule's name.
     pub method: String,
-    pub steps: usize,
+    /// Steps of a fixed rule (`null` for adaptive).
+    pub steps: Option<usize>,
     pub k_max: usize,
     pub seed: u64,
     pub explained_rows: usize,

@@ -8,9 +8,10 @@
 
 use std::path::Path;
 
-use glassbox_explainer::{explain_table, feature_labels, top_indices, Background, BaselineSpec, ExplainRequest, Table};
+use glassbox_explainer::{
+    explain_table, feature_labels, top_indices, Background, BaselineSpec, ExplainRequest, Integration, Table,
+};
 use glassbox_glt::Model;
-use glassbox_ig::IgConfig;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
@@ -19,7 +20,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Five background baselines drawn (seed 0) from the rows with label = first class.
     let baseline = BaselineSpec::Background { background: Background::default(), count: 5, seed: 0 };
-    let mut request = ExplainRequest::new(vec![0, 1, 2], baseline, IgConfig::default());
+    // The default integration: adaptive, |δ| ≤ max(1e-3·|ΔF|, 1e-6) on every row
+    // (`Integration { method: "gausslegendre".into(), ..Default::default() }`: Captum's 50 steps).
+    let mut request = ExplainRequest::new(vec![0, 1, 2], baseline, Integration::default().ig_config()?);
     request.global = true;
     let explained = explain_table(&model, &table, &request, &mut |done, all| eprintln!("{done}/{all} rows"))?;
 

@@ -1,10 +1,12 @@
 //! The results as files: the SPEC §6 JSON document (`explain --out
 //! x.json`) and the CSV (one line per row: index, ids, predicted class,
-//! F(x), baseline F, δ, relative δ, then `ig:<cell>` per attribution cell).
+//! F(x), baseline F, δ, relative δ, gradient evaluations, converged, then
+//! `ig:<cell>` per attribution cell).
 
 use std::collections::BTreeMap;
 
 use glassbox_glt::Model;
+use glassbox_ig::{AdaptiveSpec, IgConfig};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -22,10 +24,26 @@ pub struct RunInfo {
     pub target: usize,
     /// `probability` or `logit`.
     pub output: String,
-    /// Quadrature rule name.
+    /// `adaptive` or the fixed rule's name.
     pub method: String,
-    /// Steps (the first count in tolerance mode).
+    /// Steps of a fixed rule (the first count in doubling mode).
     pub steps: usize,
+    /// The adaptive engine's settings (`None` for a fixed rule).
+    pub adaptive: Option<AdaptiveSpec>,
+}
+
+impl RunInfo {
+    /// The header of a run of `cfg` on the model file `model`.
+    pub fn new(model: &str, cfg: &IgConfig) -> Self {
+        RunInfo {
+            model: model.into(),
+            target: cfg.target,
+            output: cfg.output.name().into(),
+            method: crate::method_name(cfg).into(),
+            steps: cfg.steps,
+            adaptive: cfg.adaptive,
+        }
+    }
 }
 
 fn shaped(values: &[f64], seq_len: Option<usize>) -> Value {
@@ -46,6 +64,7 @@ struct JsonRow {
     delta: f64,
     relative_delta: Option<f64>,
     steps: usize,
+    evaluations: usize,
     converged: bool,
     values: Value,
     attributions: Value,
@@ -65,6 +84,7 @@ pub fn row_json(r: &RowResult, seq_len: Option<usize>) -> Value {
         delta: r.delta,
         relative_delta: r.relative_delta.is_finite().then_some(r.relative_delta),
         steps: r.steps,
+        evaluations: r.evaluations,
         converged: r.converged,
         values: shaped(&r.values, seq_len),
         attributions: shaped(&r.attributions, seq_len),
@@ -73,10 +93,12 @@ pub fn row_json(r: &RowResult, seq_len: Option<usize>) -> Value {
 }
 
 /// The SPEC §6 JSON document: `{"model","target","output","method",
-/// "steps","baseline":{"kind","count"},"features","rows":[..],"global"}`.
+/// "steps","baseline":{"kind","count"},"features","rows":[..],"global"}`;
+/// adaptive: `"method": "adaptive"`, `"steps": null`, and
+/// `"tolerance": {"rel","abs"}`, `"max_evaluations"`.
 pub fn json_document(model: &Model, info: &RunInfo, e: &Explained) -> Value {
     let t = seq_len(model);
-    json!({
+    let mut doc = json!({
         "model": info.model,
         "target": model.class_names[info.target],
         "output": info.output,
@@ -86,11 +108,18 @@ pub fn json_document(model: &Model, info: &RunInfo, e: &Explained) -> Value {
         "features": model.feature_names,
         "rows": e.rows.iter().map(|r| row_json(r, t)).collect::<Vec<_>>(),
         "global": e.global.as_ref().map_or(Value::Null, |g| g.to_json(model, &feature_labels(model))),
-    })
+    });
+    if let (Some(spec), Value::Object(map)) = (info.adaptive, &mut doc) {
+        map.insert("steps".into(), Value::Null);
+        map.insert("tolerance".into(), json!({"rel": spec.convergence.rel, "abs": spec.convergence.abs}));
+        map.insert("max_evaluations".into(), json!(spec.max_evaluations));
+    }
+    doc
 }
 
 /// The CSV bytes: a header `index,<ids>,predicted_class,output,
-/// baseline_output,delta,relative_delta,ig:<cell>…`, then one line per row.
+/// baseline_output,delta,relative_delta,evaluations,converged,ig:<cell>…`,
+/// then one line per row.
 pub fn csv_bytes(rows: &[RowResult], labels: &[String]) -> Result<Vec<u8>, ExplainError> {
     let enc = |e: csv::Error| ExplainError::Encode(e.to_string());
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -98,7 +127,10 @@ pub fn csv_bytes(rows: &[RowResult], labels: &[String]) -> Result<Vec<u8>, Expla
         rows.first().map(|r| r.ids.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
     let mut header: Vec<String> = vec!["index".into()];
     header.extend(id_names.iter().cloned());
-    header.extend(["predicted_class", "output", "baseline_output", "delta", "relative_delta"].map(String::from));
+    header.extend(
+        ["predicted_class", "output", "baseline_output", "delta", "relative_delta", "evaluations", "converged"]
+            .map(String::from),
+    );
     header.extend(labels.iter().map(|n| format!("ig:{n}")));
     w.write_record(&header).map_err(enc)?;
     for r in rows {
@@ -110,6 +142,8 @@ pub fn csv_bytes(rows: &[RowResult], labels: &[String]) -> Result<Vec<u8>, Expla
             r.baseline_output.to_string(),
             r.delta.to_string(),
             r.relative_delta.to_string(),
+            r.evaluations.to_string(),
+            r.converged.to_string(),
         ]);
         rec.extend(r.attributions.iter().map(|a| a.to_string()));
         w.write_record(&rec).map_err(enc)?;

@@ -22,6 +22,16 @@ pub enum ExplainError {
     /// the command line spells it).
     #[error("{0}")]
     Request(String),
+    /// An integration setting that cannot be used, by its name
+    /// (`method`, `steps`, `tolerance`, `max_evaluations`, `output`,
+    /// `precision`; the command line shows it as `--max-evaluations`, …).
+    #[error("{setting} {message}")]
+    Setting {
+        /// The setting's name.
+        setting: &'static str,
+        /// What is wrong with its value (one line).
+        message: String,
+    },
 }
 
 pub(crate) fn request<T>(message: impl Into<String>) -> Result<T, ExplainError> {

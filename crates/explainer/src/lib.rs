@@ -13,6 +13,10 @@
 //!   δ, relative δ, values, missing mask, attributions, group sums.
 //! - [`GlobalImportance`]: mean |IG|, mean IG per predicted class, group
 //!   mean |IG|; [`feature_labels`], [`target_class`], [`predicted_class`].
+//! - [`Integration`] / [`ig_config`]: the integration by name (default
+//!   `adaptive`: completeness `|δ| ≤ max(1e-3·|ΔF|, 1e-6)` on every row, under
+//!   a cap; `gausslegendre` with 50 steps: Captum's numbers);
+//!   [`not_converged`]: the rows that missed it.
 //! - [`json_document`] / [`csv_bytes`]: the result files; [`row_chart`] /
 //!   [`row_chart_png`]: one row's top-15 chart.
 //!
@@ -22,7 +26,8 @@
 //! let model = glassbox_glt::Model::load(format!("{dir}railway-demo.glt").as_ref())?;
 //! let table = Table::load(&model, format!("{dir}railway-demo.csv").as_ref(), &[], &[])?;
 //! let baseline = BaselineSpec::Background { background: Background::default(), count: 5, seed: 0 };
-//! let e = explain_table(&model, &table, &ExplainRequest::new(vec![0, 1], baseline, Default::default()), &mut |_, _| {})?;
+//! let ig = glassbox_explainer::Integration::default().ig_config()?; // adaptive: complete on every row
+//! let e = explain_table(&model, &table, &ExplainRequest::new(vec![0, 1], baseline, ig), &mut |_, _| {})?;
 //! assert_eq!(e.rows.len(), 2);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -34,6 +39,7 @@ mod document;
 mod error;
 mod function;
 mod global;
+mod integration;
 mod request;
 mod rows;
 mod table;
@@ -48,6 +54,10 @@ pub use document::{csv_bytes, json_document, row_json, RunInfo};
 pub use error::ExplainError;
 pub use function::GltFunction;
 pub use global::GlobalImportance;
+pub use integration::{
+    ig_config, method_name, not_converged, parse_tolerance, Integration, NotConverged, DEFAULT_MAX_STEPS,
+    DEFAULT_STEPS, METHODS,
+};
 pub use request::{explain_table, ExplainRequest, Explained, Prepared, TableParts};
 pub use rows::{explain_array, Part, Parts, RowResult, ROWS_PER_PART};
 pub use table::{load_options, Table};

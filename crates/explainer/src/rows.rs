@@ -38,9 +38,14 @@ pub struct RowResult {
     pub delta: f64,
     /// `|δ| / |F(x) − F(x')|`.
     pub relative_delta: f64,
-    /// Steps used (evaluations per baseline path).
+    /// Steps used (fixed rules: `n`, the last tried in doubling mode;
+    /// adaptive: gradient evaluations per baseline path).
     pub steps: usize,
-    /// Tolerance met (always true without one).
+    /// Gradient evaluations spent on the row, over all `K` baseline paths
+    /// (fixed: `K·n`; doubling: `K·Σn`; adaptive: 15 per panel).
+    pub evaluations: usize,
+    /// Tolerance met (always true for a fixed rule; adaptive:
+    /// `|δ| ≤ max(rel·|ΔF|, abs)` within the cap).
     pub converged: bool,
     /// Input values, imputed, flattened row-major (`T·F` in sequence mode).
     pub values: Vec<f64>,
@@ -128,6 +133,7 @@ impl<'a> Parts<'a> {
                     delta: e.delta[j],
                     relative_delta: e.relative_delta[j],
                     steps: e.steps[j],
+                    evaluations: e.evaluations[j],
                     converged: e.converged[j],
                     values: x.index_axis(Axis(0), i).iter().copied().collect(),
                     missing: self.inputs.missing[i * width..(i + 1) * width].to_vec(),

@@ -16,7 +16,10 @@
 //! batched rounds until `|δ| ≤ max(rel·|ΔF|, abs)` and the error estimate
 //! is within the same tolerance ([`Convergence`], defaults rel 1e-3, abs
 //! 1e-6), under a per-path cap of 2 000 gradient evaluations (then
-//! `converged = false`). See `adaptive.rs` and the README.
+//! `converged = false`). See `adaptive.rs` and the README. The tools
+//! (`explain`, `explain evaluate`) and `glassbox_explainer::Integration`
+//! default to it (in f64); this crate's `IgConfig::default()` stays the
+//! fixed rule so that its bits never change.
 //!
 //! - [`Method`] (in `quadrature`): the five rules, nodes and weights in f64;
 //!   [`kronrod`]: the G7/K15 pair.

@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use glassbox::cli::{models_dir, progress_bar, set_threads, write_atomic, BaselineArgs, IntegrationArgs, RunArgs};
 use glassbox_explainer::{
-    csv_bytes, explain_table, feature_labels, json_document, named_chart, row_chart, target_class, with_suffix,
-    Background, BaselineSpec, ExplainRequest, GltFunction, RunInfo, Table,
+    csv_bytes, explain_table, feature_labels, json_document, named_chart, not_converged, row_chart, target_class,
+    with_suffix, Background, BaselineSpec, ExplainRequest, GltFunction, RunInfo, Table,
 };
 use glassbox_glt::Model;
-use glassbox_ig::{verify_gradients, Precision, Tolerance};
+use glassbox_ig::verify_gradients;
 use ndarray::Axis;
 
 use crate::{report, rows};
@@ -44,12 +44,6 @@ pub struct Args {
     integration: IntegrationArgs,
     #[command(flatten)]
     baselines: BaselineArgs,
-    /// Double the steps per row until |δ|/|ΔF| is below this.
-    #[arg(long)]
-    tolerance: Option<f64>,
-    /// The largest step count tolerance mode tries.
-    #[arg(long, default_value_t = 1600)]
-    max_steps: usize,
     /// Features shown per row.
     #[arg(long, default_value_t = 10)]
     top: usize,
@@ -65,12 +59,12 @@ pub struct Args {
     /// Write attributions: .json or .csv.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Precision of the pass: f32 or f64.
-    #[arg(long, default_value = "f32")]
-    precision: String,
     /// Check the autodiff input gradients against finite differences.
     #[arg(long)]
     verify_gradients: bool,
+    /// Exit with an error (after writing every output) when a row did not converge.
+    #[arg(long)]
+    strict: bool,
     /// Id columns to show (default: the model's).
     #[arg(long, value_delimiter = ',')]
     id: Vec<String>,
@@ -99,16 +93,6 @@ pub fn run(a: Args) -> Result<()> {
     }
     let model = Model::load(&model_path)?;
     let mut cfg = a.integration.ig_config().map_err(anyhow::Error::msg)?;
-    cfg.precision = match a.precision.as_str() {
-        "f32" => Precision::F32,
-        "f64" => Precision::F64,
-        p => bail!("--precision '{p}' must be f32 or f64"),
-    };
-    cfg.tolerance = match a.tolerance {
-        Some(t) if !(t > 0.0 && t.is_finite()) => bail!("--tolerance must be a positive number"),
-        Some(t) => Some(Tolerance { rel: t, max_steps: a.max_steps.max(a.integration.steps) }),
-        None => None,
-    };
     cfg.target = target_class(&model, a.target.as_deref())?;
     let b = &a.baselines;
     let background = Background { filter: b.background_filter.clone(), among: None };
@@ -147,6 +131,12 @@ pub fn run(a: Args) -> Result<()> {
     }
     if e.rows.len() > PRINTED_ROWS {
         println!("({} more rows explained; see --out for all of them)", e.rows.len() - PRINTED_ROWS);
+    }
+    let missed = not_converged(&e.rows);
+    if let Some(m) = &missed {
+        let line = report::not_converged_line(m, &cfg);
+        println!("{line}\n");
+        eprintln!("{line}");
     }
     let (global_rows, group_rows) =
         e.global.as_ref().map_or_else(Default::default, |g| (g.named(&labels), g.named_groups(&model)));
@@ -197,18 +187,15 @@ pub fn run(a: Args) -> Result<()> {
         }
     }
     if let Some(path) = &a.out {
-        let info = RunInfo {
-            model: model_path.display().to_string(),
-            target: cfg.target,
-            output: output.into(),
-            method: cfg.method.name().into(),
-            steps: cfg.steps,
-        };
+        let info = RunInfo::new(&model_path.display().to_string(), &cfg);
         let bytes = match path.extension().map(|e| e.to_string_lossy().to_lowercase()).as_deref() {
             Some("json") => serde_json::to_vec_pretty(&json_document(&model, &info, &e))?,
             _ => csv_bytes(&e.rows, &labels)?,
         };
         write_atomic(path, &bytes)?;
+    }
+    if let Some(m) = missed.filter(|_| a.strict) {
+        bail!("--strict: {} of {} rows did not converge (outputs written)", m.rows.len(), m.of);
     }
     Ok(())
 }

@@ -5,7 +5,8 @@
 
 use std::fmt::Write;
 
-use glassbox_explainer::{fmt_value, top_indices, RowResult};
+use glassbox_explainer::{fmt_value, top_indices, NotConverged, RowResult};
+use glassbox_ig::IgConfig;
 
 /// The seed-style report of one row.
 pub fn row_text(r: &RowResult, names: &[String], classes: &[String], target: usize, what: &str, top: usize) -> String {
@@ -47,9 +48,42 @@ pub fn row_text(r: &RowResult, names: &[String], classes: &[String], target: usi
         let _ = writeln!(s, "(* missing in the data: the training mean was used)");
     }
     let conv = if r.converged { String::new() } else { " — did NOT reach the tolerance".to_string() };
-    let _ =
-        writeln!(s, "Convergence delta: {:.3e} (relative {:.3e}, {} steps){conv}", r.delta, r.relative_delta, r.steps);
+    let _ = writeln!(
+        s,
+        "Convergence delta: {:.3e} (relative {:.3e}, {} steps, {} gradient evaluations){conv}",
+        r.delta, r.relative_delta, r.steps, r.evaluations
+    );
     s
+}
+
+/// Rows listed by number in the warning.
+const LISTED: usize = 10;
+
+/// The warning about rows that missed the tolerance: which rows, the worst
+/// relative delta, and the flag that raises the cap.
+pub fn not_converged_line(m: &NotConverged, cfg: &IgConfig) -> String {
+    let mut rows: Vec<String> = m.rows.iter().take(LISTED).map(usize::to_string).collect();
+    if m.rows.len() > LISTED {
+        rows.push(format!("… ({} more)", m.rows.len() - LISTED));
+    }
+    let (criterion, cap) = match cfg.adaptive {
+        Some(s) => (
+            format!("|δ| ≤ max({:e}·|ΔF|, {:e})", s.convergence.rel, s.convergence.abs),
+            format!("--max-evaluations {} per path", s.max_evaluations),
+        ),
+        None => {
+            let t = cfg.tolerance.map_or((0.0, 0), |t| (t.rel, t.max_steps));
+            (format!("|δ|/|ΔF| < {:e}", t.0), format!("--max-steps {}", t.1))
+        }
+    };
+    format!(
+        "warning: {} of {} rows did not converge ({criterion} not met within {cap}): rows {}; worst relative delta {:.3e}; raise the cap with {} (or loosen --tolerance)",
+        m.rows.len(),
+        m.of,
+        rows.join(", "),
+        m.worst_relative_delta,
+        cap.split(' ').next().unwrap_or("--max-evaluations"),
+    )
 }
 
 /// A ranked table of `(name, value)` rows.

@@ -46,10 +46,14 @@ fn per_k(
 /// Renders every table.
 pub fn render(e: &Evaluation, background: &str) -> String {
     let mut out = String::new();
+    let method = match e.steps {
+        Some(n) => format!("{} with {n} steps", e.method),
+        None => e.method.clone(),
+    };
     let _ = writeln!(
         out,
-        "Evaluation of {} on {}: {} validation rows explained ({} of class {}, {} with {} steps).",
-        e.model, e.data, e.explained_rows, e.output, e.target, e.method, e.steps
+        "Evaluation of {} on {}: {} validation rows explained ({} of class {}, {method}).",
+        e.model, e.data, e.explained_rows, e.output, e.target
     );
     let _ = writeln!(out, "Background reference: {background}; averaged baselines draw K = {}.", e.baselines_drawn);
     let deltas: Vec<String> = e.completeness.iter().map(|(k, v)| format!("{k} {v:.1e}")).collect();
