@@ -8,7 +8,7 @@ use glassbox_evaluation::{evaluate_table, extra_columns, EvaluationRequest, Sile
 use glassbox_explainer::{attribution_chart, png_bytes, GlobalImportance, Parts, Table, ROWS_PER_PART};
 use glassbox_glt::inputs::check_rows;
 use glassbox_glt::{Model, ModelInputs};
-use glassbox_ig::{AdaptiveSpec, Baseline, Convergence, IgConfig, Method, Output, Precision, Tolerance};
+use glassbox_ig::{Baseline, IgConfig};
 use numpy::{IntoPyArray, PyReadonlyArrayDyn};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -17,9 +17,6 @@ use serde_json::Value;
 use crate::convert::{array, shaped};
 use crate::errors::Failure;
 use crate::threads;
-
-/// The largest step count of a fixed rule's doubling (tolerance) mode.
-const MAX_DOUBLING_STEPS: usize = 1600;
 
 fn item<'py, T: for<'a> FromPyObject<'a, 'py>>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<Option<T>> {
     match d.get_item(key)? {
@@ -30,7 +27,9 @@ fn item<'py, T: for<'a> FromPyObject<'a, 'py>>(d: &Bound<'py, PyDict>, key: &str
     }
 }
 
-/// Quadrature, tolerance, target, output and precision from the explainer's settings.
+/// Quadrature, tolerance, target, output and precision from the explainer's
+/// settings: the CLI's own [`glassbox_explainer::ig_config`], with the
+/// tolerance as Python passes it (`rel` or `(rel, abs)`).
 pub fn ig_config(
     method: &str,
     steps: usize,
@@ -39,52 +38,20 @@ pub fn ig_config(
     output: &str,
     precision: &str,
 ) -> Result<IgConfig, Failure> {
-    let output: Output = output.parse().map_err(|e| Failure::value(format!("output: {e}")))?;
-    let precision = match precision {
-        "f32" => Precision::F32,
-        "f64" => Precision::F64,
-        p => return Err(Failure::value(format!("precision '{p}' must be f32 or f64"))),
-    };
-    let tol = match tolerance.as_deref() {
+    let tolerance = match tolerance.as_deref() {
         None => None,
         Some([rel]) => Some((*rel, None)),
         Some([rel, abs]) => Some((*rel, Some(*abs))),
         Some(t) => return Err(Failure::value(format!("tolerance takes rel or (rel, abs), not {} numbers", t.len()))),
     };
-    if let Some((rel, abs)) = tol {
-        if !(rel > 0.0 && rel.is_finite()) || abs.is_some_and(|a| !(a >= 0.0 && a.is_finite())) {
-            return Err(Failure::value("tolerance must be a positive number (rel) and a number ≥ 0 (abs)"));
-        }
-    }
-    let mut cfg = IgConfig { output, precision, ..IgConfig::default() };
-    if method == "adaptive" {
-        let mut spec = AdaptiveSpec::default();
-        if let Some((rel, abs)) = tol {
-            spec.convergence = Convergence { rel, abs: abs.unwrap_or(spec.convergence.abs) };
-        }
-        if let Some(m) = max_evaluations {
-            spec.max_evaluations = m;
-        }
-        spec.validate().map_err(|e| Failure::value(format!("max_evaluations: {e}")))?;
-        cfg.adaptive = Some(spec);
-        return Ok(cfg);
-    }
-    let method: Method = method.parse().map_err(|e| Failure::value(format!("method: {e}")))?;
-    if steps < method.min_steps() {
-        return Err(Failure::value(format!("n_steps = {steps}: {method} needs at least {}", method.min_steps())));
-    }
-    cfg.method = method;
-    cfg.steps = steps;
-    if let Some((rel, _)) = tol {
-        cfg.tolerance = Some(Tolerance { rel, max_steps: MAX_DOUBLING_STEPS.max(steps) });
-    }
-    Ok(cfg)
+    glassbox_explainer::ig_config(method, steps, tolerance, max_evaluations, output, precision)
+        .map_err(|e| Failure::value(e.to_string()))
 }
 
 fn settings_config(s: &Bound<'_, PyDict>) -> PyResult<IgConfig> {
     let method: String = item(s, "method")?.unwrap_or_else(|| "adaptive".into());
     let output: String = item(s, "output")?.unwrap_or_else(|| "probability".into());
-    let precision: String = item(s, "precision")?.unwrap_or_else(|| "f32".into());
+    let precision: String = item(s, "precision")?.unwrap_or_else(|| "auto".into());
     let mut cfg = ig_config(
         &method,
         item(s, "steps")?.unwrap_or(50),
@@ -182,7 +149,7 @@ pub fn explain<'py>(
     out.set_item("delta", flat(&|r| vec![r.delta]).into_pyarray(py))?;
     out.set_item("relative_delta", flat(&|r| vec![r.relative_delta]).into_pyarray(py))?;
     out.set_item("baseline_output", rows.first().map_or(f64::NAN, |r| r.baseline_output))?;
-    out.set_item("evaluations", rows.iter().map(|r| r.steps as i64).collect::<Vec<_>>().into_pyarray(py))?;
+    out.set_item("evaluations", rows.iter().map(|r| r.evaluations as i64).collect::<Vec<_>>().into_pyarray(py))?;
     out.set_item("converged", rows.iter().map(|r| r.converged).collect::<Vec<_>>().into_pyarray(py))?;
     out.set_item("predicted", rows.iter().map(|r| r.predicted_class as i64).collect::<Vec<_>>().into_pyarray(py))?;
     out.set_item("baselines", k)?;
@@ -253,7 +220,7 @@ fn evaluation_request(model: &Model, settings: &str) -> Result<EvaluationRequest
         None,
         None,
         &text("output").unwrap_or_else(|| "probability".into()),
-        "f32",
+        &text("precision").unwrap_or_else(|| "auto".into()),
     )?;
     ig.target = 1;
     let truth = match s.get("truth").filter(|t| !t.is_null()) {

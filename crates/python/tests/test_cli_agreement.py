@@ -24,6 +24,14 @@ def test_zero_baseline_fixed_rule_matches_cli(tmp_path, demo_model_path, demo_cs
         assert row["predicted_class"] == int(e.predicted[i])
 
 
+def test_default_adaptive_matches_cli(tmp_path, demo_model_path, demo_csv_path, demo_model, demo_df):
+    j = cli_json(tmp_path, "--model", demo_model_path, "--data", demo_csv_path, "--rows", "0-3")
+    e = glassbox.IntegratedGradients(demo_model).attribute(demo_df.iloc[:4])
+    for i, row in enumerate(j["rows"]):
+        assert np.array_equal(np.asarray(row["attributions"]), e.values[i])
+        assert row["evaluations"] == int(e.evaluations[i])
+
+
 def test_background_baseline_matches_cli(tmp_path, demo_model_path, demo_csv_path, demo_model, demo_df):
     j = cli_json(
         tmp_path, "--model", demo_model_path, "--data", demo_csv_path, "--rows", "0-3", "--baseline", "background",

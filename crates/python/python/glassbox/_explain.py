@@ -137,7 +137,8 @@ class IntegratedGradients:
         Adaptive: the per-row cap of gradient evaluations (a row that hits
         it is reported with ``converged = False``).
     output : "probability" (default) or "logit"
-    precision : "f32" (the model's) or "f64"
+    precision : "auto" (default: f64 for adaptive, the model's f32 for a
+        fixed rule, as the CLI), "f32" or "f64"
 
     Examples
     --------
@@ -154,7 +155,7 @@ class IntegratedGradients:
         tolerance: Union[None, float, Tuple[float, float]] = None,
         max_evaluations: Optional[int] = None,
         output: str = "probability",
-        precision: str = "f32",
+        precision: str = "auto",
     ):
         if method not in METHODS:
             raise ValueError(f"method {method!r} must be one of {', '.join(METHODS)}")

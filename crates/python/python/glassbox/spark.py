@@ -84,7 +84,7 @@ def explain(
     tolerance: Union[None, float, Tuple[float, float]] = None,
     max_evaluations: Optional[int] = None,
     output: str = "probability",
-    precision: str = "f32",
+    precision: str = "auto",
     prefix: str = "ig_",
     n_threads: Optional[int] = None,
 ) -> Any:
