@@ -175,3 +175,19 @@ pub fn models_dir() -> PathBuf {
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
 }
+
+/// How data files are read: `--na-values` (train, explain and explain
+/// evaluate). Kept apart from the other flag groups.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct DataArgs {
+    /// Missing-value tokens, comma-separated, replacing the default (pandas' list: NA, NaN, nan, null, NULL, None, N/A, n/a, #N/A, <NA>, -NaN, …); the empty cell is always missing.
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
+    pub na_values: Option<String>,
+}
+
+impl DataArgs {
+    /// The missing-value tokens these flags ask for.
+    pub fn missing_values(&self) -> glassbox_data::MissingValues {
+        self.na_values.as_deref().map(glassbox_data::MissingValues::parse_list).unwrap_or_default()
+    }
+}

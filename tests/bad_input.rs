@@ -29,7 +29,9 @@ fn every_kind_of_bad_input_is_one_clear_line() {
     std::fs::write(dir.join("text.csv"), "a,b,y\n1,2,0\n2,fast,1\n").unwrap();
     fails("train", &["--data", "missing.csv", "--label", "y", "--out", "m.glt"], &dir, &["missing.csv"]);
     fails("train", &["--data", "ok.csv", "--label", "nope", "--out", "m.glt"], &dir, &["nope"]);
-    fails("train", &["--data", "text.csv", "--label", "y", "--out", "m.glt"], &dir, &["row 1", "b", "fast"]);
+    // Named features: a non-numeric cell is an error (without --features the column is left out).
+    let text_args = ["--data", "text.csv", "--label", "y", "--features", "a,b", "--out", "m.glt"];
+    fails("train", &text_args, &dir, &["row 1", "b", "fast"]);
     fails("train", &["--data", "ok.csv", "--label", "y", "--lambda", "abc", "--out", "m.glt"], &dir, &["--lambda"]);
     fails("train", &["--data", "ok.csv", "--label", "y", "--epochs", "x", "--out", "m.glt"], &dir, &["--epochs"]);
     fails("train", &["--data", "ok.csv", "--label", "y", "--bogus", "--out", "m.glt"], &dir, &["--bogus"]);

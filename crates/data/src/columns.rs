@@ -150,6 +150,28 @@ pub(crate) fn resolve_columns(path: &Path, header: &[String], opts: &LoadOptions
     Ok(Columns { label, ids, extra, features, origin, warnings })
 }
 
+/// The numeric-only rule of the default feature set (no `features` given): keeps the feature
+/// columns whose present cells are all numbers (`text[j]` is whether feature `j` holds a
+/// non-number), notes the others in one warning line, and returns the kept positions `j`.
+/// Every reader (CSV, in-memory, Parquet/Arrow) applies it.
+pub(crate) fn keep_numeric(
+    path: &Path,
+    header: &[String],
+    cols: &mut Columns,
+    text: &[bool],
+) -> Result<Vec<usize>, DataError> {
+    let (kept, left): (Vec<usize>, Vec<usize>) = (0..cols.features.len()).partition(|&j| !text[j]);
+    if !left.is_empty() {
+        let list: Vec<&str> = left.iter().map(|&j| header[cols.features[j]].as_str()).collect();
+        cols.warnings.push(format!("non-numeric columns left out of the features: {}", list.join(", ")));
+    }
+    if kept.is_empty() {
+        return Err(DataError::NoFeatures { path: path.to_path_buf(), detail: "no column holds numbers".into() });
+    }
+    cols.features = kept.iter().map(|&j| cols.features[j]).collect();
+    Ok(kept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,22 @@ pub enum DataError {
         /// What the reader said.
         message: String,
     },
+    /// A table file whose extension names no format glassbox reads.
+    #[error("{}: unknown table format (the file name must end in one of {supported})", path.display())]
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+        /// The extensions that are read.
+        supported: &'static str,
+    },
+    /// A Parquet or Arrow file that cannot be read (corrupt, unsupported codec or column type).
+    #[error("{}: {message}", path.display())]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The file has no header line at all.
     #[error("{}: the file is empty (expected a header line of column names)", path.display())]
     EmptyFile {

@@ -1,6 +1,8 @@
 //! glassbox-data: data loading (SPEC §5): CSV tables, feature globs, groups, sequence
 //! windows, splits, and the atomic file write every glassbox crate and tool uses.
 //!
+//! * [`load_table`] reads a table file (CSV, Parquet, Arrow IPC, by extension) into a
+//!   [`Dataset`]; [`table_header`] gives its column names. The tools read data only here.
 //! * [`load_csv`] reads a CSV file with a header into a [`Dataset`], giving columns the
 //!   roles chosen in [`LoadOptions`] (label, ids, extra columns, feature globs).
 //! * [`load_columns`] does the same for named in-memory [`Column`]s (pandas, Arrow), and
@@ -16,22 +18,29 @@
 //! rows are numbered from 0 in file order, not counting the header.
 
 mod atomic;
+mod columnar;
 mod columns;
 mod error;
 mod glob;
 mod groups;
 mod load;
 mod memory;
+mod missing;
 mod split;
 mod table;
 mod windows;
 
 pub use atomic::write_atomic;
+pub use columnar::{
+    load_table, parquet_bytes, read_columnar, read_table_columns, table_header, write_parquet, OutColumn, TableFormat,
+    TABLE_EXTENSIONS,
+};
 pub use error::DataError;
 pub use glob::{glob_match, is_glob};
 pub use groups::FeatureGroups;
-pub use load::{csv_header, is_missing, load_csv, load_csv_from_reader};
-pub use memory::{load_columns, number_text, read_csv_columns, Column};
+pub use load::{csv_header, load_csv, load_csv_from_reader};
+pub use memory::{load_columns, number_text, read_csv_columns, read_csv_columns_with, Column};
+pub use missing::{is_missing, MissingValues, PANDAS_NA_VALUES};
 pub use split::{grouped_split, stratified_split, Split};
 pub use table::{Dataset, LoadOptions};
 pub use windows::sequence_windows;

@@ -5,33 +5,25 @@ use std::collections::HashMap;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
-use ndarray::Array2;
+use ndarray::{Array2, Axis};
 
-use super::columns::{resolve_columns, FeatureOrigin};
+use super::columns::{keep_numeric, resolve_columns, FeatureOrigin};
 use super::error::DataError;
+use super::missing::{Cell, MissingValues};
 use super::table::{Dataset, LoadOptions};
-
-/// Whether a trimmed cell means "missing": empty, `NaN` in any case, `NA`, `N/A`, `n/a`.
-///
-/// ```
-/// use glassbox_data::is_missing;
-/// assert!(is_missing("") && is_missing("NaN") && is_missing("NA"));
-/// assert!(!is_missing("0") && !is_missing("inf"));
-/// ```
-pub fn is_missing(cell: &str) -> bool {
-    cell.is_empty() || cell.eq_ignore_ascii_case("nan") || matches!(cell, "NA" | "N/A" | "n/a")
-}
 
 /// Loads a CSV file with a header line into a [`Dataset`].
 ///
 /// * Cells are trimmed of surrounding whitespace; a UTF-8 byte-order mark is ignored.
-/// * Features: every column matched by a glob in `opts.features` (every column when it is
-///   empty) and not by a glob in `opts.exclude`, in file order; label, id and extra columns
-///   are never features. With `opts.required_features` the features are exactly those, in
-///   that order.
-/// * A feature cell that is empty, `NaN`/`nan`, `NA`, `N/A` or `n/a` is missing (NaN in `x`,
-///   counted in `missing`); any other non-number is an error naming file, row, column and
-///   text; `inf`, `-inf` and values overflowing `f64` are errors.
+/// * Features: every column matched by a glob in `opts.features` and not by a glob in
+///   `opts.exclude`, in file order; label, id and extra columns are never features. With
+///   `opts.required_features` the features are exactly those, in that order. When
+///   `opts.features` is empty, every other column whose present cells are all numbers
+///   (non-numeric columns — dates, codes — are left out and listed in `warnings`).
+/// * A feature cell listed in `opts.na_values` (pandas' tokens by default: empty, `NA`,
+///   `NaN`, `null`, `#N/A`, …) is missing (NaN in `x`, counted in `missing`); any other
+///   non-number is an error naming file, row, column and text; `inf`, `-inf` and values
+///   overflowing `f64` are errors.
 /// * Labels: class names are the distinct label values, sorted numerically when all parse
 ///   as numbers (`"0"`, `"1"`, `"10"`), otherwise lexicographically; or
 ///   `opts.class_names` when given. A missing label is an error naming the row.
@@ -85,15 +77,21 @@ pub fn csv_header(path: &Path) -> Result<Vec<String>, DataError> {
 /// ```
 /// use glassbox_data::{load_csv_from_reader, LoadOptions};
 /// let csv = "id,a,b\nx,1,2\ny,3,oops\n";
-/// let opts = LoadOptions { ids: vec!["id".into()], ..Default::default() };
+/// let opts = LoadOptions { ids: vec!["id".into()], features: vec!["a".into(), "b".into()], ..Default::default() };
 /// let err = load_csv_from_reader(csv.as_bytes(), "mem.csv".as_ref(), &opts).unwrap_err();
 /// assert!(err.to_string().contains("row 1, column \"b\""));
 /// ```
 pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions) -> Result<Dataset, DataError> {
     let mut rows = CsvRows::new(reader, path)?;
     let header = rows.header.clone();
-    let cols = resolve_columns(path, &header, opts)?;
+    let mut cols = resolve_columns(path, &header, opts)?;
     let n_feat = cols.features.len();
+    let na = &opts.na_values;
+    // Without explicit features a column is one only if all its present cells are numbers:
+    // non-numbers (and ±inf, an error only in a column that stays) are noted, decided below.
+    let default = cols.origin == FeatureOrigin::Default;
+    let mut text = vec![false; n_feat];
+    let mut infinite: Vec<Option<(usize, String)>> = vec![None; n_feat];
 
     let mut values: Vec<f64> = Vec::new();
     let mut missing = vec![0usize; n_feat];
@@ -102,7 +100,23 @@ pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions)
     let mut extra: Vec<Vec<String>> = vec![Vec::new(); cols.extra.len()];
     let row = rows.for_each(|row, record| {
         for (j, &c) in cols.features.iter().enumerate() {
-            let v = parse_cell(path, row, &header[c], &record[c], cols.origin)?;
+            let cell = &record[c];
+            let v = if default {
+                match Cell::of(cell, na) {
+                    Cell::Number(v) => v,
+                    Cell::Missing => f64::NAN,
+                    Cell::Text => {
+                        text[j] = true;
+                        f64::NAN
+                    }
+                    Cell::Infinite => {
+                        infinite[j].get_or_insert_with(|| (row, cell.to_string()));
+                        f64::NAN
+                    }
+                }
+            } else {
+                parse_cell(path, row, &header[c], cell, cols.origin, na)?
+            };
             if v.is_nan() {
                 missing[j] += 1;
             }
@@ -110,7 +124,7 @@ pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions)
         }
         if let Some(l) = cols.label {
             let cell = &record[l];
-            if is_missing(cell) {
+            if na.is_missing(cell) {
                 return Err(DataError::MissingLabel { path: path.to_path_buf(), row, column: header[l].clone() });
             }
             raw_labels.push(cell.to_string());
@@ -124,7 +138,19 @@ pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions)
         Ok(())
     })?;
 
-    let x = Array2::from_shape_vec((row, n_feat), values).expect("one value per selected feature per row");
+    let mut x = Array2::from_shape_vec((row, n_feat), values).expect("one value per selected feature per row");
+    if default {
+        let kept = keep_numeric(path, &header, &mut cols, &text)?;
+        let first_infinite = kept.iter().filter_map(|&j| infinite[j].as_ref().map(|(r, t)| (*r, j, t))).min();
+        if let Some((row, j, text)) = first_infinite {
+            let column = header[cols.features[kept.iter().position(|&k| k == j).expect("kept")]].clone();
+            return Err(DataError::Infinite { path: path.to_path_buf(), row, column, text: text.clone() });
+        }
+        if kept.len() < n_feat {
+            x = x.select(Axis(1), &kept);
+            missing = kept.iter().map(|&j| missing[j]).collect();
+        }
+    }
     let (labels, class_names) = match cols.label {
         None => (None, opts.class_names.clone().unwrap_or_default()),
         Some(l) => {
@@ -246,32 +272,29 @@ pub(crate) fn parse_cell(
     column: &str,
     cell: &str,
     origin: FeatureOrigin,
+    na: &MissingValues,
 ) -> Result<f64, DataError> {
-    if is_missing(cell) {
-        return Ok(f64::NAN);
-    }
-    match cell.parse::<f64>() {
-        Ok(v) if v.is_nan() => Ok(f64::NAN),
-        Ok(v) if v.is_infinite() => Err(DataError::Infinite {
+    match Cell::of(cell, na) {
+        Cell::Missing => Ok(f64::NAN),
+        Cell::Infinite => Err(DataError::Infinite {
             path: path.to_path_buf(),
             row,
             column: column.to_string(),
             text: cell.to_string(),
         }),
-        Ok(v) => Ok(v),
-        Err(_) => {
+        Cell::Number(v) => Ok(v),
+        Cell::Text => {
             // Shown as a command-line argument: plain when safe, else quoted and escaped.
             let column_arg = if column.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
                 column.to_string()
             } else {
                 format!("{column:?}")
             };
+            // (The default feature set leaves non-numeric columns out, so never gets here.)
             let hint = match origin {
-                FeatureOrigin::Default => format!(
-                    " (every column without another role is a feature by default: use --exclude {column_arg} \
-                     to drop this column, or --id {column_arg} to carry it as an id)"
-                ),
-                FeatureOrigin::Patterns => format!(" (use --exclude {column_arg} to drop this column)"),
+                FeatureOrigin::Default | FeatureOrigin::Patterns => {
+                    format!(" (use --exclude {column_arg} to drop this column)")
+                }
                 FeatureOrigin::Required => String::new(),
             };
             Err(DataError::NonNumeric {
@@ -343,16 +366,6 @@ fn sorted_class_names(raw: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn missing_markers() {
-        for m in ["", "NaN", "nan", "NAN", "NA", "N/A", "n/a"] {
-            assert!(is_missing(m), "{m:?}");
-        }
-        for m in ["0", "N", "none", "-", "inf"] {
-            assert!(!is_missing(m), "{m:?}");
-        }
-    }
 
     #[test]
     fn class_name_order() {

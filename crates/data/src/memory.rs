@@ -6,10 +6,12 @@
 //! * A [`Column::Numbers`] cell is used as is: NaN is missing, ±inf is an
 //!   error naming row and column.
 //! * A [`Column::Text`] cell is read as a CSV cell would be (`None` and the
-//!   missing-value markers are missing; other non-numbers are an error).
+//!   tokens of [`LoadOptions::na_values`] are missing; other non-numbers are
+//!   an error).
 //! * Without explicit features, text columns whose cells are not all
-//!   numbers are left out of the features (listed in `warnings`), as a
-//!   user selecting the numeric columns of a DataFrame would.
+//!   numbers are left out of the features (listed in `warnings`), as the
+//!   CSV loader does and as a user selecting the numeric columns of a
+//!   DataFrame would.
 //! * Labels, ids and extra columns are text; numbers become the text a CSV
 //!   file would hold (`1.0` → `"1"`, `0.25` → `"0.25"`).
 
@@ -17,9 +19,10 @@ use std::path::Path;
 
 use ndarray::Array2;
 
-use super::columns::{resolve_columns, FeatureOrigin};
+use super::columns::{keep_numeric, resolve_columns, FeatureOrigin};
 use super::error::DataError;
-use super::load::{is_missing, label_indices, parse_cell};
+use super::load::{label_indices, parse_cell};
+use super::missing::{Cell, MissingValues};
 use super::table::{Dataset, LoadOptions};
 
 /// One column of an in-memory table.
@@ -53,14 +56,11 @@ impl Column {
         }
     }
 
-    /// Whether every present cell is a number (text cells parse as `f64`).
-    fn is_numeric(&self) -> bool {
+    /// Whether every present cell is a number (the CSV loader's rule).
+    fn is_numeric(&self, na: &MissingValues) -> bool {
         match self {
             Column::Numbers(_) => true,
-            Column::Text(v) => v.iter().flatten().all(|s| {
-                let s = s.trim();
-                is_missing(s) || s.parse::<f64>().is_ok()
-            }),
+            Column::Text(v) => v.iter().flatten().all(|s| Cell::of(s.trim(), na) != Cell::Text),
         }
     }
 }
@@ -131,16 +131,10 @@ pub fn load_columns(
         return Err(DataError::NoRows { path: path() });
     }
     let mut cols = resolve_columns(source, names, opts)?;
+    let na = &opts.na_values;
     if cols.origin == FeatureOrigin::Default {
-        let (kept, left): (Vec<usize>, Vec<usize>) = cols.features.iter().partition(|&&c| columns[c].is_numeric());
-        if !left.is_empty() {
-            let list: Vec<&str> = left.iter().map(|&c| names[c].as_str()).collect();
-            cols.warnings.push(format!("non-numeric columns left out of the features: {}", list.join(", ")));
-        }
-        if kept.is_empty() {
-            return Err(DataError::NoFeatures { path: path(), detail: "no column holds numbers".into() });
-        }
-        cols.features = kept;
+        let text: Vec<bool> = cols.features.iter().map(|&c| !columns[c].is_numeric(na)).collect();
+        keep_numeric(source, names, &mut cols, &text)?;
     }
 
     let n_feat = cols.features.len();
@@ -160,7 +154,7 @@ pub fn load_columns(
                 Column::Numbers(v) => v[row],
                 Column::Text(v) => match &v[row] {
                     None => f64::NAN,
-                    Some(s) => parse_cell(source, row, &names[c], s.trim(), cols.origin)?,
+                    Some(s) => parse_cell(source, row, &names[c], s.trim(), cols.origin, na)?,
                 },
             };
             if v.is_nan() {
@@ -173,7 +167,7 @@ pub fn load_columns(
         None => (None, opts.class_names.clone().unwrap_or_default()),
         Some(l) => {
             let raw: Vec<String> = (0..rows).map(|r| columns[l].text(r).trim().to_string()).collect();
-            if let Some(row) = raw.iter().position(|s| is_missing(s)) {
+            if let Some(row) = raw.iter().position(|s| na.is_missing(s)) {
                 return Err(DataError::MissingLabel { path: path(), row, column: names[l].clone() });
             }
             let (labels, names) = label_indices(source, &names[l], &raw, opts.class_names.as_deref())?;
@@ -195,9 +189,10 @@ pub fn load_columns(
 }
 
 /// Reads a CSV file into named columns, parsing cells as the CSV loader
-/// does: a column whose every present cell is a number becomes
-/// [`Column::Numbers`] (missing markers → NaN), any other column
-/// [`Column::Text`] (missing markers → `None`).
+/// does with pandas' missing-value tokens: a column whose every present
+/// cell is a number becomes [`Column::Numbers`] (missing → NaN), any other
+/// column [`Column::Text`] (missing → `None`). [`read_csv_columns_with`]
+/// takes another list.
 ///
 /// ```
 /// let path = std::env::temp_dir().join(format!("glassbox-doc-cols-{}.csv", std::process::id()));
@@ -209,13 +204,36 @@ pub fn load_columns(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_csv_columns(path: &Path) -> Result<(Vec<String>, Vec<Column>), DataError> {
+    read_csv_columns_with(path, &MissingValues::default())
+}
+
+/// [`read_csv_columns`] with the missing-value tokens `na`.
+///
+/// ```
+/// use glassbox_data::{read_csv_columns_with, Column, MissingValues};
+/// let path = std::env::temp_dir().join(format!("glassbox-doc-cols-na-{}.csv", std::process::id()));
+/// std::fs::write(&path, "a\n-999\n2\n")?;
+/// let (_, cols) = read_csv_columns_with(&path, &MissingValues::parse_list("-999"))?;
+/// assert!(matches!(&cols[0], Column::Numbers(v) if v[0].is_nan() && v[1] == 2.0));
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_csv_columns_with(path: &Path, na: &MissingValues) -> Result<(Vec<String>, Vec<Column>), DataError> {
     let (names, cells) = super::load::csv_text_columns(path)?;
     let columns = cells
         .into_iter()
         .map(|cells| {
-            let text: Vec<Option<String>> = cells.into_iter().map(|s| (!is_missing(&s)).then_some(s)).collect();
-            let numbers: Option<Vec<f64>> =
-                text.iter().map(|c| c.as_deref().map_or(Some(f64::NAN), |s| s.parse::<f64>().ok())).collect();
+            let text: Vec<Option<String>> = cells.into_iter().map(|s| (!na.is_missing(&s)).then_some(s)).collect();
+            // Exactly the loader's numbers: a column with ±inf stays text (an error when it is a feature).
+            let numbers: Option<Vec<f64>> = text
+                .iter()
+                .map(|c| {
+                    c.as_deref().map_or(Some(f64::NAN), |s| match Cell::of(s, na) {
+                        Cell::Number(v) => Some(v),
+                        _ => None,
+                    })
+                })
+                .collect();
             match numbers {
                 Some(v) => Column::Numbers(v),
                 None => Column::Text(text),

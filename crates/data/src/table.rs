@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use ndarray::{Array2, Axis};
 
 use super::error::DataError;
+use super::missing::MissingValues;
 
 /// Which columns of a CSV file play which role. See [`load_csv`](super::load_csv).
 ///
@@ -29,6 +30,8 @@ pub struct LoadOptions {
     /// The class names of a trained model: labels are mapped to these indices and a label
     /// value outside them is an error. When `None`, classes come from the data.
     pub class_names: Option<Vec<String>>,
+    /// The cell texts read as missing (default: pandas' tokens; `--na-values`).
+    pub na_values: MissingValues,
 }
 
 /// A numeric table loaded from CSV: features as `f64` (missing = NaN), labels as class

@@ -155,12 +155,89 @@ fn non_numeric_cell_names_row_column_and_text() {
     assert!(matches!(err, DataError::NonNumeric { row: 2, .. }), "{err:?}");
     assert!(msg.contains("row 2") && msg.contains("\"Wagon_Speed\"") && msg.contains("\"fast\""), "{msg}");
     assert!(msg.contains("--exclude Wagon_Speed") && !msg.contains("--id"), "{msg}");
+}
 
-    // A text column picked up by the default feature set: the message suggests both fixes.
-    let text = "section,speed,y\nS1,80,0\nS2,81,1\n";
-    let (_, msg) = load_err("textcol", text, &labelled("y"));
-    assert!(msg.contains("row 0") && msg.contains("\"section\"") && msg.contains("\"S1\""), "{msg}");
-    assert!(msg.contains("--exclude section") && msg.contains("--id section"), "{msg}");
+#[test]
+fn without_features_non_numeric_columns_are_left_out_and_listed() {
+    // A date and a code column (the code is numeric in its first rows), an inf only in a
+    // text column (no error: the column is left out), missing tokens in a kept column.
+    let text = "date,code,speed,note,y\n2024-01-02,17,80,inf,0\n2024-01-03,A7,NA,x,1\n2024-01-04,,82,,0\n";
+    let path = temp_csv("numeric-only", text.as_bytes());
+    let d = load_csv(&path, &labelled("y")).unwrap();
+    assert_eq!(d.feature_names, ["speed"]);
+    assert_eq!(
+        d.x.column(0).iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        [80.0f64, f64::NAN, 82.0].map(f64::to_bits)
+    );
+    assert_eq!(d.missing, [1]);
+    assert_eq!(d.warnings, ["non-numeric columns left out of the features: date, code, note"]);
+    // The same table in memory: the same data set, the same warning.
+    let (names, cols) = glassbox_data::read_csv_columns(&path).unwrap();
+    let m = glassbox_data::load_columns(&path, &names, &cols, &labelled("y")).unwrap();
+    assert_eq!((m.feature_names, m.warnings, m.missing), (d.feature_names, d.warnings, d.missing));
+    // An inf in a column that stays is still an error naming row and column.
+    let (err, msg) = load_err("numeric-only-inf", "date,speed,y\nd1,80,0\nd2,-inf,1\n", &labelled("y"));
+    assert!(matches!(err, DataError::Infinite { row: 1, .. }) && msg.contains("\"speed\""), "{msg}");
+    // Nothing numeric left.
+    let (err, _) = load_err("numeric-only-none", "date,y\nd1,0\nd2,1\n", &labelled("y"));
+    assert!(matches!(err, DataError::NoFeatures { .. }), "{err:?}");
+    // Named features: a non-numeric cell is an error, as before.
+    let opts = LoadOptions { features: vec!["code".into()], ..labelled("y") };
+    let (err, msg) = load_err("numeric-only-named", text, &opts);
+    assert!(matches!(err, DataError::NonNumeric { row: 1, .. }) && msg.contains("\"code\""), "{msg}");
+    std::fs::remove_file(&path).ok();
+}
+
+#[test]
+fn every_pandas_missing_token_is_missing() {
+    let tokens = glassbox_data::PANDAS_NA_VALUES;
+    let mut text = String::from("a,y\n");
+    for t in tokens {
+        text.push_str(&format!("\"{t}\",0\n"));
+    }
+    text.push_str(" null ,1\n1.5,1\n");
+    let path = temp_csv("tokens", text.as_bytes());
+    let d = load_csv(&path, &labelled("y")).unwrap();
+    assert_eq!(d.rows(), tokens.len() + 2);
+    assert_eq!(d.missing, [tokens.len() + 1], "every token, trimmed, is missing");
+    assert_eq!(d.x[[tokens.len() + 1, 0]], 1.5);
+    std::fs::remove_file(&path).ok();
+    // Case matters, as in pandas: NAN and Null are not missing values.
+    for t in ["NAN", "Null", "none"] {
+        let (err, _) = load_err(
+            "token-case",
+            &format!("a,y\n{t},0\n1,1\n"),
+            &LoadOptions { features: vec!["a".into()], ..labelled("y") },
+        );
+        assert!(matches!(err, DataError::NonNumeric { row: 0, .. }), "{t}: {err:?}");
+    }
+}
+
+#[test]
+fn na_values_replace_the_list() {
+    let na = glassbox_data::MissingValues::parse_list("-999");
+    let opts = LoadOptions { features: vec!["a".into()], na_values: na.clone(), ..labelled("y") };
+    let path = temp_csv("na-values", b"a,y\n-999,0\n,1\n2,0\n");
+    let d = load_csv(&path, &opts).unwrap();
+    assert_eq!(d.missing, [2]);
+    assert_eq!(d.x[[2, 0]], 2.0);
+    std::fs::remove_file(&path).ok();
+    let (err, msg) = load_err("na-values-na", "a,y\n-999,0\nNA,1\n", &opts);
+    assert!(matches!(err, DataError::NonNumeric { row: 1, .. }) && msg.contains("\"NA\""), "{msg}");
+    // The label too: -999 is a missing label, NA a class.
+    let (err, _) = load_err("na-values-label", "a,y\n1,-999\n2,1\n", &opts);
+    assert!(matches!(err, DataError::MissingLabel { row: 0, .. }), "{err:?}");
+    let path = temp_csv("na-values-label-na", b"a,y\n1,NA\n2,1\n");
+    assert_eq!(load_csv(&path, &opts).unwrap().class_names, ["1", "NA"]);
+    // In-memory text columns follow the same list.
+    let cols = [
+        glassbox_data::Column::Text(vec![Some("-999".into()), Some("3".into())]),
+        glassbox_data::Column::Numbers(vec![0.0, 1.0]),
+    ];
+    let names = ["a".to_string(), "y".into()];
+    let m = glassbox_data::load_columns(&path, &names, &cols, &opts).unwrap();
+    assert_eq!(m.missing, [1]);
+    std::fs::remove_file(&path).ok();
 }
 
 #[test]
@@ -315,7 +392,8 @@ mod never_panics {
 
 #[test]
 fn hint_quotes_awkward_column_names() {
-    let (_, msg) = load_err("awkward", "\"Speed [km/h]\nfront\",y\nfast,0\n", &labelled("y"));
+    let opts = LoadOptions { features: vec!["Speed*".into()], ..labelled("y") };
+    let (_, msg) = load_err("awkward", "\"Speed [km/h]\nfront\",y\nfast,0\n", &opts);
     assert!(!msg.contains('\n'), "{msg}");
     assert!(msg.contains("--exclude \"Speed [km/h]\\nfront\""), "{msg}");
 }

@@ -13,6 +13,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use glassbox_data::MissingValues;
 use glassbox_explainer::{Background, BaselineSpec, Table};
 use glassbox_glt::train::{split_for, LambdaChoice, TrainSpec};
 use glassbox_glt::{InputMode, Model};
@@ -125,16 +126,18 @@ pub fn extra_columns(model: &Model, req: &EvaluationRequest) -> Vec<String> {
 
 /// Runs the evaluation of a binary tabular `model` on the table at
 /// `data_path` (the table it was trained on: the split is rebuilt from the
-/// model's seed). `model_name` names the model in the record.
+/// model's seed), read with the missing-value tokens `na`. `model_name`
+/// names the model in the record.
 pub fn evaluate(
     model: &Model,
     model_name: &str,
     data_path: &Path,
+    na: &MissingValues,
     req: &EvaluationRequest,
     progress: &dyn Progress,
 ) -> Result<Evaluation, EvaluationError> {
     check_model(model, model_name)?;
-    let table = Table::load(model, data_path, &[], &extra_columns(model, req))?;
+    let table = Table::load_with(model, data_path, &[], &extra_columns(model, req), na)?;
     evaluate_table(model, model_name, &table, req, progress)
 }
 

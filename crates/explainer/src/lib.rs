@@ -32,6 +32,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod attribution_table;
 mod baseline;
 mod chart;
 mod classes;
@@ -44,6 +45,7 @@ mod request;
 mod rows;
 mod table;
 
+pub use attribution_table::{attribution_columns, attributions_parquet};
 pub use baseline::{matching_rows, weights, Background, BaselineSpec};
 pub use chart::{
     attribution_chart, bars, bars_top, fmt_value, named_chart, png_bytes, row_chart, row_chart_png, top_indices,

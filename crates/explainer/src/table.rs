@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use glassbox_data::{csv_header, load_columns, load_csv, Column, Dataset, LoadOptions};
+use glassbox_data::{load_columns, load_table, table_header, Column, Dataset, LoadOptions, MissingValues};
 use glassbox_glt::{Model, ModelInputs};
 
 use crate::error::ExplainError;
@@ -42,7 +42,8 @@ pub struct Table {
 }
 
 impl Table {
-    /// Loads `path` for `model`: `ids` are the id columns to carry (those
+    /// Loads the table file `path` (CSV, Parquet or Arrow IPC, by extension;
+    /// [`load_table`]) for `model`: `ids` are the id columns to carry (those
     /// the file lacks are skipped), `extra` columns are kept as strings
     /// (the model's sequence and order columns are added).
     ///
@@ -55,8 +56,19 @@ impl Table {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn load(model: &Model, path: &Path, ids: &[String], extra: &[String]) -> Result<Self, ExplainError> {
-        let opts = load_options(model, &csv_header(path)?, ids, extra);
-        Self::from_dataset(model, load_csv(path, &opts)?)
+        Self::load_with(model, path, ids, extra, &MissingValues::default())
+    }
+
+    /// [`Table::load`] with the missing-value tokens `na` (`--na-values`).
+    pub fn load_with(
+        model: &Model,
+        path: &Path,
+        ids: &[String],
+        extra: &[String],
+        na: &MissingValues,
+    ) -> Result<Self, ExplainError> {
+        let opts = LoadOptions { na_values: na.clone(), ..load_options(model, &table_header(path)?, ids, extra) };
+        Self::from_dataset(model, load_table(path, &opts)?)
     }
 
     /// [`Table::load`] for an in-memory table of named [`Column`]s

@@ -5,10 +5,12 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use glassbox::cli::{models_dir, progress_bar, set_threads, write_atomic, BaselineArgs, IntegrationArgs, RunArgs};
+use glassbox::cli::{
+    models_dir, progress_bar, set_threads, write_atomic, BaselineArgs, DataArgs, IntegrationArgs, RunArgs,
+};
 use glassbox_explainer::{
-    csv_bytes, explain_table, feature_labels, json_document, named_chart, not_converged, row_chart, target_class,
-    with_suffix, Background, BaselineSpec, ExplainRequest, GltFunction, RunInfo, Table,
+    attributions_parquet, csv_bytes, explain_table, feature_labels, json_document, named_chart, not_converged,
+    row_chart, target_class, with_suffix, Background, BaselineSpec, ExplainRequest, GltFunction, RunInfo, Table,
 };
 use glassbox_glt::Model;
 use glassbox_ig::verify_gradients;
@@ -22,7 +24,7 @@ pub struct Args {
     /// Model file (default: the shipped demo model).
     #[arg(long)]
     model: Option<PathBuf>,
-    /// CSV with the model's feature columns (default: the demo rows).
+    /// Table with the model's feature columns: .csv, .parquet, .arrow/.feather/.ipc (default: the demo rows).
     #[arg(long)]
     data: Option<PathBuf>,
     /// Rows to explain, from 0 in file order: `0,3,10-20` (default: all).
@@ -56,7 +58,7 @@ pub struct Args {
     /// Bar chart(s) of the top 15: .png or .svg.
     #[arg(long)]
     plot: Option<PathBuf>,
-    /// Write attributions: .json or .csv.
+    /// Write attributions: .json, .csv or .parquet (one row per explained row).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Check the autodiff input gradients against finite differences.
@@ -70,6 +72,8 @@ pub struct Args {
     id: Vec<String>,
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    reading: DataArgs,
 }
 
 /// Rows printed in full.
@@ -83,11 +87,14 @@ pub fn run(a: Args) -> Result<()> {
         (Some(_), None) => bail!("--data is required with --model"),
         (None, Some(_)) => bail!("--model is required with --data"),
     };
-    for (flag, path, allowed) in [("--plot", &a.plot, ["png", "svg"]), ("--out", &a.out, ["json", "csv"])] {
+    for (flag, path, allowed) in
+        [("--plot", &a.plot, &["png", "svg"][..]), ("--out", &a.out, &["json", "csv", "parquet"][..])]
+    {
         if let Some(p) = path {
             let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
             if !allowed.contains(&ext.as_str()) {
-                bail!("{flag} {}: the file must end in .{} or .{}", p.display(), allowed[0], allowed[1]);
+                let (last, rest) = allowed.split_last().expect("extensions");
+                bail!("{flag} {}: the file must end in .{} or .{last}", p.display(), rest.join(", ."));
             }
         }
     }
@@ -98,7 +105,7 @@ pub fn run(a: Args) -> Result<()> {
     let background = Background { filter: b.background_filter.clone(), among: None };
     let ids = if a.id.is_empty() { model.report.config.ids.clone() } else { a.id.clone() };
     let extra: Vec<String> = b.weight_column.iter().cloned().chain(background.column().map(str::to_string)).collect();
-    let table = Table::load(&model, &data_path, &ids, &extra)?;
+    let table = Table::load_with(&model, &data_path, &ids, &extra, &a.reading.missing_values())?;
     let rows = match &a.rows {
         Some(spec) => rows::parse_rows(spec, table.rows())?,
         None => (0..table.rows()).collect(),
@@ -190,6 +197,7 @@ pub fn run(a: Args) -> Result<()> {
         let info = RunInfo::new(&model_path.display().to_string(), &cfg);
         let bytes = match path.extension().map(|e| e.to_string_lossy().to_lowercase()).as_deref() {
             Some("json") => serde_json::to_vec_pretty(&json_document(&model, &info, &e))?,
+            Some("parquet") => attributions_parquet(&e.rows, &labels)?,
             _ => csv_bytes(&e.rows, &labels)?,
         };
         write_atomic(path, &bytes)?;

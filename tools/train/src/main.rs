@@ -10,17 +10,17 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use glassbox::cli::{fail, parse_args, progress_bar, set_threads, write_atomic};
-use glassbox_data::{load_csv, FeatureGroups, LoadOptions};
+use glassbox::cli::{fail, parse_args, progress_bar, set_threads, write_atomic, DataArgs};
+use glassbox_data::{load_table, FeatureGroups, LoadOptions};
 use glassbox_glt::lambda_path::PathOptions;
 use glassbox_glt::metrics::Metrics;
 use glassbox_glt::train::{train, LambdaChoice, Progress, SequenceSpec, TrainSpec};
 
-/// Train a Group Lasso Transformer on a CSV table.
+/// Train a Group Lasso Transformer on a table (CSV, Parquet or Arrow IPC).
 #[derive(Parser, Debug)]
 #[command(version, about, long_about = None)]
 struct Args {
-    /// CSV file with a header row.
+    /// Table file: .csv (with a header row), .parquet, or Arrow IPC (.arrow, .feather, .ipc).
     #[arg(long)]
     data: PathBuf,
     /// Label column (class per row).
@@ -101,6 +101,8 @@ struct Args {
     /// No progress bars.
     #[arg(long)]
     quiet: bool,
+    #[command(flatten)]
+    reading: DataArgs,
 }
 
 fn lambda_choice(a: &Args) -> Result<LambdaChoice> {
@@ -156,9 +158,10 @@ fn run(a: Args) -> Result<()> {
         exclude: a.exclude.clone(),
         ids: a.id.clone(),
         extra,
+        na_values: a.reading.missing_values(),
         ..LoadOptions::default()
     };
-    let data = load_csv(&a.data, &opts)?;
+    let data = load_table(&a.data, &opts)?;
     for w in &data.warnings {
         eprintln!("warning: {w}");
     }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
-use glassbox::cli::{progress_bar, set_threads, BaselineArgs, IntegrationArgs, RunArgs};
+use glassbox::cli::{progress_bar, set_threads, BaselineArgs, DataArgs, IntegrationArgs, RunArgs};
 use glassbox_evaluation::{evaluate, EvaluationRequest, Phase, Progress, Truth};
 use glassbox_glt::Model;
 use indicatif::ProgressBar;
@@ -20,7 +20,7 @@ pub struct Args {
     /// Model file (binary, tabular).
     #[arg(long)]
     model: PathBuf,
-    /// CSV with the model's features and label: the table it was trained on
+    /// Table (.csv, .parquet, .arrow/.feather/.ipc) with the model's features and label: the table it was trained on
     /// (the same split is rebuilt from the model's seed).
     #[arg(long)]
     data: PathBuf,
@@ -55,6 +55,8 @@ pub struct Args {
     format: String,
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    reading: DataArgs,
 }
 
 /// Progress bars for the evaluation's phases.
@@ -114,7 +116,8 @@ pub fn run(a: Args) -> Result<()> {
         seed: b.seed,
     };
     let bars = Bars { quiet: a.run.quiet, bar: Mutex::new(None) };
-    let evaluation = evaluate(&model, &a.model.display().to_string(), &a.data, &request, &bars)?;
+    let evaluation =
+        evaluate(&model, &a.model.display().to_string(), &a.data, &a.reading.missing_values(), &request, &bars)?;
     println!("{}", tables::render(&evaluation, &evaluation.background_reference));
     if let Some(dir) = &a.out_dir {
         evaluation.write(dir)?;
