@@ -100,10 +100,11 @@ fn csv_and_parquet_give_the_same_model_and_attributions() {
         let output = batch.column(3).as_primitive::<Float64Type>().value(i);
         assert_eq!(output, r["output"].as_f64().unwrap());
         for (j, a) in r["attributions"].as_array().unwrap().iter().enumerate() {
-            assert_eq!(batch.column(9 + j).as_primitive::<Float64Type>().value(i), a.as_f64().unwrap());
+            assert_eq!(batch.column(10 + j).as_primitive::<Float64Type>().value(i), a.as_f64().unwrap());
         }
     }
-    assert!(batch.column(8).as_boolean().value(0));
+    assert_eq!(batch.column(8).as_primitive::<Int64Type>().value(0), rows[0]["evaluations"].as_i64().unwrap());
+    assert!(batch.column(9).as_boolean().value(0));
 }
 
 /// The batches of a small file as one (the writer writes one row group).
