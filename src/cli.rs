@@ -136,6 +136,41 @@ pub fn parse_args<C: Parser>() -> C {
     }
 }
 
+/// An error and its causes as one line, each said once: a cause whose text
+/// the line already holds is skipped (an I/O error wrapped with its file
+/// name would otherwise print twice), and OS error numbers are dropped.
+///
+/// ```
+/// let io = std::io::Error::from_raw_os_error(21);
+/// let e = glassbox::data::DataError::Io { path: "d".into(), source: io };
+/// assert_eq!(glassbox::cli::error_line(&e), "d: Is a directory");
+/// ```
+pub fn error_line(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = String::new();
+    let mut next = Some(e);
+    while let Some(cause) = next {
+        next = cause.source();
+        let text = cause.to_string();
+        let text = strip_os_error(&text);
+        if !line.contains(text.as_str()) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line.replace('\n', " ")
+}
+
+fn strip_os_error(text: &str) -> String {
+    let mut out = text.to_string();
+    while let Some(i) = out.find(" (os error ") {
+        let end = out[i..].find(')').map_or(out.len(), |j| i + j + 1);
+        out.replace_range(i..end, "");
+    }
+    out
+}
+
 /// Prints `error: …` (the whole cause chain on one line) and exits with 1.
 pub fn fail(e: impl Display) -> ! {
     let line = e.to_string().replace('\n', " ");
@@ -156,12 +191,24 @@ pub fn progress_bar(len: u64, quiet: bool, template: &str) -> ProgressBar {
     bar
 }
 
-/// Sets the number of rayon threads (`--threads N`); `None` keeps rayon's
-/// default (one per core).
+/// The most worker threads: 4 per core (more only adds switching).
+pub fn max_threads() -> usize {
+    4 * std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Sets the number of rayon threads (`--threads N`, at most
+/// [`max_threads`]); `None` keeps rayon's default (one per core).
 pub fn set_threads(threads: Option<usize>) -> Result<(), String> {
     let Some(n) = threads else { return Ok(()) };
     if n == 0 {
         return Err("--threads must be at least 1".into());
+    }
+    let cap = max_threads();
+    if n > cap {
+        let cores = cap / 4;
+        return Err(format!(
+            "--threads {n} is above the cap of {cap} (4 per core; this machine has {cores}); use --threads {cores}"
+        ));
     }
     rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| format!("--threads {n}: {e}"))
 }

@@ -23,6 +23,7 @@ pub use glassbox_ig as ig;
 pub use glassbox_plot as plot;
 
 pub mod cli;
+pub mod fuzzing;
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

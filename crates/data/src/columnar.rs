@@ -59,17 +59,62 @@ impl TableFormat {
             _ => Err(DataError::UnknownFormat { path: path.to_path_buf(), supported: TABLE_EXTENSIONS }),
         }
     }
+
+    /// [`TableFormat::of`], except that a pipe, FIFO or device without a
+    /// table extension (`/dev/stdin`, `<(cmd)`) is read as CSV.
+    pub fn of_file(path: &Path) -> Result<Self, DataError> {
+        let known = TableFormat::of(path);
+        let stream = std::fs::metadata(path).map(|m| !m.is_file() && !m.is_dir()).unwrap_or(false);
+        match known {
+            Err(_) if stream => Ok(TableFormat::Csv),
+            other => other,
+        }
+    }
 }
 
 /// Loads a table file into a [`Dataset`], the format chosen by extension:
 /// [`load_csv`] for CSV, else [`read_columnar`] then [`load_columns`]. The
 /// one entry point of the tools (train, explain, explain evaluate).
 pub fn load_table(path: &Path, opts: &LoadOptions) -> Result<Dataset, DataError> {
-    match TableFormat::of(path)? {
+    match TableFormat::of_file(path)? {
         TableFormat::Csv => load_csv(path, opts),
         _ => {
             let (names, columns) = read_columnar(path)?;
             load_columns(path, &names, &columns, opts)
+        }
+    }
+}
+
+/// Reads a table once, choosing the load options from its column names
+/// (`options(names)`): what `explain` needs, since whether the label is
+/// there decides how the table is read. A pipe or FIFO works as well as a
+/// file: a CSV table's bytes are read once (lines bounded by
+/// [`crate::MAX_LINE_BYTES`]), a columnar file's columns once.
+///
+/// ```
+/// let path = std::env::temp_dir().join(format!("glassbox-with-doc-{}.csv", std::process::id()));
+/// std::fs::write(&path, "a,b,y\n1,2,x\n3,4,z\n")?;
+/// let d = glassbox_data::load_table_with(&path, &mut |names: &[String]| glassbox_data::LoadOptions {
+///     label: names.contains(&"y".to_string()).then(|| "y".to_string()),
+///     ..Default::default()
+/// })?;
+/// assert_eq!((d.n_features(), d.class_names.len()), (2, 2));
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_table_with(path: &Path, options: &mut dyn FnMut(&[String]) -> LoadOptions) -> Result<Dataset, DataError> {
+    match TableFormat::of_file(path)? {
+        TableFormat::Csv => {
+            let io = |source| DataError::Io { path: path.to_path_buf(), source };
+            let file = File::open(path).map_err(io)?;
+            let mut bytes = Vec::new();
+            crate::bounded::LineLimit::new(file, crate::bounded::MAX_LINE_BYTES).read_to_end(&mut bytes).map_err(io)?;
+            let names = crate::load::csv_header_from_reader(&bytes[..], path)?;
+            crate::load::load_csv_from_reader(&bytes[..], path, &options(&names))
+        }
+        _ => {
+            let (names, columns) = read_columnar(path)?;
+            load_columns(path, &names, &columns, &options(&names))
         }
     }
 }

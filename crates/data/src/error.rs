@@ -8,6 +8,16 @@ use std::path::PathBuf;
 /// sequence windows or splitting rows. Each variant renders as one line.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
+    /// An output path that cannot be used (checked before any work).
+    #[error("{flag} {}: {reason}", path.display())]
+    OutputPath {
+        /// The flag that named it.
+        flag: String,
+        /// The path.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        reason: String,
+    },
     /// The file could not be opened or read.
     #[error("{}: {source}", path.display())]
     Io {

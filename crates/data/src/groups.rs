@@ -64,28 +64,31 @@ impl FeatureGroups {
         let mut owner: Vec<Option<usize>> = vec![None; feature_names.len()];
         let mut names: Vec<String> = Vec::new();
         let mut members: Vec<Vec<usize>> = Vec::new();
+        let by_name: std::collections::HashMap<&str, usize> =
+            feature_names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        let (mut dropped, mut unmatched_patterns) = (Vec::new(), Vec::new());
         for (name, patterns) in entries.groups {
-            let mut hit = vec![false; feature_names.len()];
+            let mut group: Vec<usize> = Vec::new();
             let mut unmatched = Vec::new();
             for pat in &patterns {
-                let mut any = false;
-                for (f, feature) in feature_names.iter().enumerate() {
-                    if glob_match(pat, feature) {
-                        hit[f] = true;
-                        any = true;
-                    }
+                let before = group.len();
+                if crate::glob::is_glob(pat) {
+                    group.extend(feature_names.iter().enumerate().filter(|(_, f)| glob_match(pat, f)).map(|(i, _)| i));
+                } else {
+                    group.extend(by_name.get(pat.as_str()).copied());
                 }
-                if !any {
+                if group.len() == before {
                     unmatched.push(pat.clone());
                 }
             }
-            let group: Vec<usize> = (0..feature_names.len()).filter(|&f| hit[f]).collect();
+            group.sort_unstable();
+            group.dedup();
             if group.is_empty() {
-                warnings.push(format!("{source}: group {name:?} matches no feature and is dropped"));
+                dropped.push(name);
                 continue;
             }
             for pat in unmatched {
-                warnings.push(format!("{source}: in group {name:?}, pattern {pat:?} matches no feature"));
+                unmatched_patterns.push(format!("{pat:?} in group {name:?}"));
             }
             let g = names.len();
             for &f in &group {
@@ -102,9 +105,19 @@ impl FeatureGroups {
             names.push(name);
             members.push(group);
         }
+        warnings.extend(summary(
+            source,
+            "group",
+            "matches no feature and is dropped",
+            "match no feature and are dropped",
+            &dropped,
+        ));
+        warnings.extend(summary(source, "pattern", "matches no feature", "match no feature", &unmatched_patterns));
+        let group_index: std::collections::HashMap<String, usize> =
+            names.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
         for (f, feature) in feature_names.iter().enumerate() {
             if owner[f].is_none() {
-                if let Some(g) = names.iter().position(|n| n == feature) {
+                if let Some(&g) = group_index.get(feature) {
                     return Err(DataError::GroupsToml {
                         file: source.to_string(),
                         message: format!(
@@ -213,11 +226,12 @@ impl FeatureGroups {
             return bad(format!("{} group names but {} member lists", self.names.len(), self.members.len()));
         }
         let mut seen: Vec<Option<usize>> = vec![None; n_features];
+        let mut names = std::collections::HashSet::new();
         for (g, m) in self.members.iter().enumerate() {
             if m.is_empty() {
                 return bad(format!("group {:?} is empty", self.names[g]));
             }
-            if self.names[..g].contains(&self.names[g]) {
+            if !names.insert(&self.names[g]) {
                 return bad(format!("group name {:?} appears twice", self.names[g]));
             }
             for &f in m {
@@ -237,6 +251,20 @@ impl FeatureGroups {
     }
 }
 
+/// One warning for a list of like remarks: each item when there are at
+/// most three, else their count and the first three.
+fn summary(source: &str, what: &str, one: &str, many: &str, items: &[String]) -> Vec<String> {
+    let quoted = |i: &String| if what == "group" { format!("{i:?}") } else { i.clone() };
+    match items.len() {
+        0 => Vec::new(),
+        1..=3 => items.iter().map(|i| format!("{source}: {what} {} {one}", quoted(i))).collect(),
+        n => {
+            let first: Vec<String> = items[..3].iter().map(quoted).collect();
+            vec![format!("{source}: {n} {what}s {many} (the first: {}, …)", first.join(", "))]
+        }
+    }
+}
+
 /// The `[groups]` entries in file order, plus warnings about ignored top-level keys.
 #[derive(Debug)]
 struct Entries {
@@ -247,6 +275,20 @@ struct Entries {
 /// 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Lines of byte offsets, by binary search over the line starts (a groups
+/// file of 100k groups asks for 100k of them).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        Lines(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect())
+    }
+
+    fn of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&nl| nl < offset) + 1
+    }
 }
 
 fn parse_entries(text: &str, source: &str) -> Result<Entries, DataError> {
@@ -281,10 +323,11 @@ fn parse_entries(text: &str, source: &str) -> Result<Entries, DataError> {
     };
     let mut entries: Vec<_> = table.iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);
+    let lines = Lines::new(text);
     let mut groups = Vec::with_capacity(entries.len());
     for (key, value) in entries {
         let name = key.get_ref().to_string();
-        let line = line_of(text, key.span().start);
+        let line = lines.of(key.span().start);
         if name.trim().is_empty() {
             return Err(err(format!("line {line}: a group has an empty name")));
         }

@@ -18,6 +18,7 @@
 //! rows are numbered from 0 in file order, not counting the header.
 
 mod atomic;
+mod bounded;
 mod columnar;
 mod columns;
 mod error;
@@ -26,21 +27,24 @@ mod groups;
 mod load;
 mod memory;
 mod missing;
+mod outputs;
 mod split;
 mod table;
 mod windows;
 
 pub use atomic::write_atomic;
+pub use bounded::{LineLimit, MAX_LINE_BYTES};
 pub use columnar::{
-    load_table, parquet_bytes, read_columnar, read_table_columns, table_header, write_parquet, OutColumn, TableFormat,
-    TABLE_EXTENSIONS,
+    load_table, load_table_with, parquet_bytes, read_columnar, read_table_columns, table_header, write_parquet,
+    OutColumn, TableFormat, TABLE_EXTENSIONS,
 };
 pub use error::DataError;
 pub use glob::{glob_match, is_glob};
 pub use groups::FeatureGroups;
-pub use load::{csv_header, load_csv, load_csv_from_reader};
+pub use load::{csv_header, csv_header_from_reader, load_csv, load_csv_from_reader};
 pub use memory::{load_columns, number_text, read_csv_columns, read_csv_columns_with, Column};
 pub use missing::{is_missing, MissingValues, PANDAS_NA_VALUES};
+pub use outputs::{OutputPlan, StagedFiles};
 pub use split::{grouped_split, stratified_split, Split};
 pub use table::{Dataset, LoadOptions};
 pub use windows::sequence_windows;

@@ -72,6 +72,12 @@ pub fn csv_header(path: &Path) -> Result<Vec<String>, DataError> {
     Ok(headers.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect())
 }
 
+/// The column names of a CSV table's header, from its bytes (as
+/// [`csv_header`] reads a file).
+pub fn csv_header_from_reader<R: Read>(reader: R, path: &Path) -> Result<Vec<String>, DataError> {
+    Ok(CsvRows::new(reader, path)?.header)
+}
+
 /// [`load_csv`] on any reader; `path` is only used in messages and stored in the result.
 ///
 /// ```
@@ -176,7 +182,7 @@ pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions)
 /// a UTF-8 byte-order mark skipped, cells trimmed, blank lines skipped,
 /// ragged rows and reader errors reported with their row.
 struct CsvRows<R: Read> {
-    rdr: csv::Reader<std::io::BufReader<R>>,
+    rdr: csv::Reader<std::io::BufReader<crate::bounded::LineLimit<R>>>,
     path: std::path::PathBuf,
     header: Vec<String>,
 }
@@ -185,7 +191,8 @@ impl<R: Read> CsvRows<R> {
     fn new(reader: R, path: &Path) -> Result<Self, DataError> {
         // Skip a UTF-8 byte-order mark before the CSV parser sees it (it would otherwise become
         // part of the first column name and stop a quoted name from being unquoted).
-        let mut reader = std::io::BufReader::new(reader);
+        let mut reader =
+            std::io::BufReader::new(crate::bounded::LineLimit::new(reader, crate::bounded::MAX_LINE_BYTES));
         let start = reader.fill_buf().map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
         if start.starts_with(b"\xEF\xBB\xBF") {
             reader.consume(3);

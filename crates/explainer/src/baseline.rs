@@ -129,6 +129,9 @@ pub enum BaselineSpec {
     File(Option<PathBuf>),
 }
 
+/// The most averaged baselines `K` (each multiplies the work per row).
+pub const MAX_BASELINES: usize = 10_000;
+
 impl BaselineSpec {
     /// From the command line's words: `zero`, `mean`, `background`,
     /// `weighted` or `file`.
@@ -140,6 +143,14 @@ impl BaselineSpec {
         seed: u64,
         file: Option<PathBuf>,
     ) -> Result<Self, ExplainError> {
+        if file.is_some() && kind != "file" {
+            return request(format!(
+                "--baseline-file applies to --baseline file, not --baseline {kind}; drop one of them"
+            ));
+        }
+        if matches!(kind, "background" | "weighted") && !(1..=MAX_BASELINES).contains(&count) {
+            return request(format!("--baselines {count} must be between 1 and {MAX_BASELINES}"));
+        }
         Ok(match kind {
             "zero" => BaselineSpec::Zero,
             "mean" => BaselineSpec::Mean,

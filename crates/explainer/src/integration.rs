@@ -88,6 +88,13 @@ impl Default for Integration {
     }
 }
 
+/// The most steps of a fixed rule (and of doubling mode's cap): a path of
+/// `n` steps is walked in blocks that fit the memory budget, so this bounds
+/// time (Gauss–Legendre's nodes cost `O(n²)`), not memory.
+pub const MAX_STEPS: usize = 100_000;
+/// The most gradient evaluations of the adaptive engine per path.
+pub const MAX_EVALUATIONS: usize = 1_000_000;
+
 fn setting<T>(setting: &'static str, message: String) -> Result<T, ExplainError> {
     Err(ExplainError::Setting { setting, message })
 }
@@ -122,6 +129,12 @@ impl Integration {
                 spec.convergence = Convergence { rel, abs: abs.unwrap_or(spec.convergence.abs) };
             }
             if let Some(m) = self.max_evaluations {
+                if m > MAX_EVALUATIONS {
+                    return setting(
+                        "max_evaluations",
+                        format!("{m} is above the cap of {MAX_EVALUATIONS}; use at most {MAX_EVALUATIONS}"),
+                    );
+                }
                 if m < NODES {
                     return setting(
                         "max_evaluations",
@@ -138,6 +151,14 @@ impl Integration {
         };
         if self.steps < method.min_steps() {
             return setting("steps", format!("{}: {method} needs at least {}", self.steps, method.min_steps()));
+        }
+        for (name, n) in [("steps", self.steps), ("max_steps", self.max_steps)] {
+            if n > MAX_STEPS {
+                return setting(
+                    name,
+                    format!("{n} is above the cap of {MAX_STEPS}; use at most {MAX_STEPS} (or the adaptive method)"),
+                );
+            }
         }
         if self.max_evaluations.is_some() {
             return setting("max_evaluations", format!("applies to method adaptive, not {method}"));

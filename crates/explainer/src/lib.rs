@@ -42,11 +42,12 @@ mod function;
 mod global;
 mod integration;
 mod request;
+mod row_list;
 mod rows;
 mod table;
 
 pub use attribution_table::{attribution_columns, attributions_parquet};
-pub use baseline::{matching_rows, weights, Background, BaselineSpec};
+pub use baseline::{matching_rows, weights, Background, BaselineSpec, MAX_BASELINES};
 pub use chart::{
     attribution_chart, bars, bars_top, fmt_value, named_chart, png_bytes, row_chart, row_chart_png, top_indices,
     with_suffix, TOP,
@@ -58,8 +59,9 @@ pub use function::GltFunction;
 pub use global::GlobalImportance;
 pub use integration::{
     ig_config, method_name, not_converged, parse_tolerance, Integration, NotConverged, DEFAULT_MAX_STEPS,
-    DEFAULT_STEPS, METHODS,
+    DEFAULT_STEPS, MAX_EVALUATIONS, MAX_STEPS, METHODS,
 };
 pub use request::{explain_table, ExplainRequest, Explained, Prepared, TableParts};
+pub use row_list::parse_rows;
 pub use rows::{explain_array, Part, Parts, RowResult, ROWS_PER_PART};
 pub use table::{load_options, Table};

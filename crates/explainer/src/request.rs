@@ -95,7 +95,11 @@ impl Iterator for TableParts<'_> {
     type Item = Result<Part, ExplainError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let part = self.parts.next()?;
+        let part = self.parts.next()?.map_err(|e| match e {
+            // The row of a non-finite value, as the file counts rows.
+            ExplainError::Ig(e) => ExplainError::Ig(e.map_row(|i| self.rows[i])),
+            e => e,
+        });
         Some(part.map(|mut p| {
             for r in &mut p.rows {
                 r.index = self.rows[r.index];

@@ -116,8 +116,8 @@ impl<'a> Parts<'a> {
     fn part(&self, start: usize, end: usize) -> Result<Part, ExplainError> {
         let x = &self.inputs.x;
         let width = x.len() / x.shape()[0].max(1);
-        let e =
-            explain(&self.function, &x.slice_axis(Axis(0), (start..end).into()).to_owned(), self.baseline, self.cfg)?;
+        let part = x.slice_axis(Axis(0), (start..end).into()).to_owned();
+        let e = explain(&self.function, &part, self.baseline, self.cfg).map_err(|e| e.map_row(|j| start + j))?;
         let per_g = per_group(&per_feature(&e.attributions)?, &self.model.groups.members)?;
         let rows = (0..e.output.len())
             .map(|j| {

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use glassbox_data::{load_columns, load_table, table_header, Column, Dataset, LoadOptions, MissingValues};
+use glassbox_data::{load_columns, load_table_with, Column, Dataset, LoadOptions, MissingValues};
 use glassbox_glt::{Model, ModelInputs};
 
 use crate::error::ExplainError;
@@ -67,8 +67,9 @@ impl Table {
         extra: &[String],
         na: &MissingValues,
     ) -> Result<Self, ExplainError> {
-        let opts = LoadOptions { na_values: na.clone(), ..load_options(model, &table_header(path)?, ids, extra) };
-        Self::from_dataset(model, load_table(path, &opts)?)
+        let mut options =
+            |names: &[String]| LoadOptions { na_values: na.clone(), ..load_options(model, names, ids, extra) };
+        Self::from_dataset(model, load_table_with(path, &mut options)?)
     }
 
     /// [`Table::load`] for an in-memory table of named [`Column`]s

@@ -63,6 +63,21 @@ pub struct Fitted {
     pub val_losses: Vec<f64>,
 }
 
+/// A fit between two epochs: everything the next epoch needs.
+#[derive(Clone, Debug)]
+pub struct FitState {
+    /// The parameters after the last epoch.
+    pub params: Vec<Tensor<f32>>,
+    /// The optimizer's moments and step count.
+    pub adam: AdamW,
+    /// The best (or, penalised, the latest) result so far.
+    pub best: Fitted,
+    /// Epochs since the best validation loss.
+    pub since_best: usize,
+    /// The epoch to run next.
+    pub next_epoch: usize,
+}
+
 /// Everything a training run shares: the architecture, the scaler, the
 /// data and the class weights.
 pub struct Problem<'a> {
@@ -132,23 +147,44 @@ impl Problem<'_> {
         epochs: usize,
         on_epoch: &mut dyn FnMut(usize, f64, f64),
     ) -> Fitted {
+        let start = self.start(params, lasso, opts);
+        self.fit_from(start, lasso, opts, epochs, on_epoch, &mut |_| {})
+    }
+
+    /// The state of a fit before its first epoch: fresh AdamW moments, the
+    /// proximal step applied once when penalised, the starting validation
+    /// loss as the best so far.
+    pub fn start(&self, params: Vec<Tensor<f32>>, lasso: &GroupLasso, opts: &FitOptions) -> FitState {
         let w_idx = self.glt.tokenizer_weight();
-        let mut adam = AdamW::new(&params, opts.lr, opts.weight_decay);
-        let mut params: Vec<Arc<Tensor<f32>>> = params.into_iter().map(Arc::new).collect();
+        let adam = AdamW::new(&params, opts.lr, opts.weight_decay);
+        let mut params = params;
         if lasso.lambda > 0.0 {
-            lasso.prox(Arc::make_mut(&mut params[w_idx]), opts.lr);
+            lasso.prox(&mut params[w_idx], opts.lr);
         }
+        let val_loss = self.loss(&self.logits(&params, self.val), &self.val.y);
+        let best = Fitted { params: params.clone(), val_loss, epochs_run: 0, train_losses: vec![], val_losses: vec![] };
+        FitState { params, adam, best, since_best: 0, next_epoch: 0 }
+    }
+
+    /// [`Problem::fit`] from a saved `state` (a fresh [`Problem::start`] or
+    /// a checkpoint): `on_state` sees the state after every epoch that does
+    /// not end the fit, and resuming from any of them gives bitwise the
+    /// same result as not stopping (each epoch's shuffle and dropout are
+    /// seeded from the epoch number, not from a running generator).
+    pub fn fit_from(
+        &self,
+        state: FitState,
+        lasso: &GroupLasso,
+        opts: &FitOptions,
+        epochs: usize,
+        on_epoch: &mut dyn FnMut(usize, f64, f64),
+        on_state: &mut dyn FnMut(&FitState),
+    ) -> Fitted {
+        let FitState { params, mut adam, mut best, mut since_best, next_epoch } = state;
+        let mut params: Vec<Arc<Tensor<f32>>> = params.into_iter().map(Arc::new).collect();
         let unwrap = |p: &[Arc<Tensor<f32>>]| p.iter().map(|t| (**t).clone()).collect::<Vec<_>>();
-        let mut best = Fitted {
-            params: unwrap(&params),
-            val_loss: f64::INFINITY,
-            epochs_run: 0,
-            train_losses: vec![],
-            val_losses: vec![],
-        };
-        best.val_loss = self.loss(&self.logits(&best.params, self.val), &self.val.y);
-        let (mut since_best, mut order) = (0, Vec::new());
-        for epoch in 0..epochs {
+        let mut order = Vec::new();
+        for epoch in next_epoch..epochs {
             let train_loss = self.run_epoch(&mut params, &mut adam, lasso, opts, epoch, &mut order);
             let current = unwrap(&params);
             let val_loss = self.loss(&self.logits(&current, self.val), &self.val.y);
@@ -158,7 +194,7 @@ impl Problem<'_> {
             on_epoch(epoch, train_loss, val_loss);
             let improved = val_loss < best.val_loss;
             if improved || lasso.lambda > 0.0 {
-                best.params = current;
+                best.params = current.clone();
             }
             if improved {
                 (best.val_loss, since_best) = (val_loss, 0);
@@ -167,6 +203,16 @@ impl Problem<'_> {
                 if since_best >= opts.patience {
                     break;
                 }
+            }
+            if epoch + 1 < epochs {
+                let state = FitState {
+                    params: current,
+                    adam: adam.clone(),
+                    best: best.clone(),
+                    since_best,
+                    next_epoch: epoch + 1,
+                };
+                on_state(&state);
             }
         }
         if lasso.lambda > 0.0 {

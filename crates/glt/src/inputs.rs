@@ -85,7 +85,38 @@ pub fn model_inputs(data: &Dataset, sequence: Option<&SequenceSpec>, scaler: &Sc
             sequence_windows(data.x.view(), keys, order, seq.window, &scaler.mean)?.into_dyn()
         }
     };
+    check_f32_range(data.x.view().into_dyn(), &data.feature_names, Some(&data.path))?;
     Ok(ModelInputs::impute(raw, scaler))
+}
+
+/// Refuses a finite value that the model's f32 cannot hold (`|v| > f32::MAX`
+/// would become ±inf and every output NaN): [`GltError::OutOfRange`] naming
+/// the first such row (from 0) and feature. `x` is `[N, ..row]` with the
+/// features on the last axis.
+///
+/// ```
+/// use glassbox_glt::inputs::check_f32_range;
+/// let names = ["a".to_string(), "b".to_string()];
+/// assert!(check_f32_range(ndarray::array![[1e38, f64::NAN]].view().into_dyn(), &names, None).is_ok());
+/// let e = check_f32_range(ndarray::array![[0.0, 1.0], [0.0, -1e39]].view().into_dyn(), &names, None).unwrap_err();
+/// assert!(e.to_string().starts_with("row 1, column \"b\""), "{e}");
+/// ```
+pub fn check_f32_range(
+    x: ndarray::ArrayViewD<'_, f64>,
+    feature_names: &[String],
+    source: Option<&std::path::Path>,
+) -> Result<(), GltError> {
+    let f = feature_names.len().max(1);
+    let per_row = x.len() / x.shape().first().copied().unwrap_or(1).max(1);
+    match x.iter().position(|v| v.is_finite() && v.abs() > f64::from(f32::MAX)) {
+        None => Ok(()),
+        Some(i) => Err(GltError::OutOfRange {
+            table: source.map(|p| p.to_path_buf()),
+            row: i / per_row.max(1),
+            column: feature_names.get(i % f).cloned().unwrap_or_else(|| format!("#{}", i % f)),
+            value: x.iter().nth(i).copied().unwrap_or(f64::NAN),
+        }),
+    }
 }
 
 /// An extra (string) column of `data` that a role needs

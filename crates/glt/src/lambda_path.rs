@@ -108,8 +108,15 @@ pub fn lambda_grid(lambda_max: f64, path: &PathOptions) -> Vec<f64> {
         .collect()
 }
 
+/// The fit of one point of the path: `(point, warm start, lasso) → fitted`.
+pub type PointFit<'a, E> = dyn FnMut(usize, Vec<Tensor<f32>>, &GroupLasso) -> Result<Fitted, E> + 'a;
+
 /// Runs the path from a dense fit; `on_point` sees each recorded point.
-pub fn run_path(
+/// The fit of each point, `fit(point, warm start, lasso)` (points from 1,
+/// at most `path.epochs_per_point` epochs), is the caller's: training with
+/// checkpoints replays finished points and resumes the one in progress.
+#[allow(clippy::too_many_arguments)]
+pub fn run_path<E>(
     problem: &Problem<'_>,
     dense: Fitted,
     groups: &[Vec<usize>],
@@ -117,7 +124,8 @@ pub fn run_path(
     opts: &FitOptions,
     path: &PathOptions,
     on_point: &mut dyn FnMut(&PathPoint),
-) -> PathResult {
+    fit: &mut PointFit<'_, E>,
+) -> Result<PathResult, E> {
     let w_idx = problem.glt.tokenizer_weight();
     let lmax = lambda_max(problem, &dense.params, groups, opts.batch_size);
     let record = |lambda: f64, fitted: &Fitted| {
@@ -137,9 +145,9 @@ pub fn run_path(
     on_point(&points[0]);
     let mut fits = vec![dense.params.clone()];
     let mut current = dense.params;
-    for lambda in lambda_grid(lmax, path) {
+    for (i, lambda) in lambda_grid(lmax, path).into_iter().enumerate() {
         let lasso = GroupLasso { lambda, groups: groups.to_vec() };
-        let fitted = problem.fit(current, &lasso, opts, path.epochs_per_point, &mut |_, _, _| {});
+        let fitted = fit(i + 1, current, &lasso)?;
         let point = record(lambda, &fitted);
         on_point(&point);
         let all_zero = point.selected_groups.is_empty();
@@ -151,7 +159,7 @@ pub fn run_path(
         }
     }
     let chosen = choose(&points);
-    PathResult { params: fits.swap_remove(chosen), points, chosen, lambda_max: lmax }
+    Ok(PathResult { params: fits.swap_remove(chosen), points, chosen, lambda_max: lmax })
 }
 
 /// The sparsest point whose validation score (ROC-AUC, or accuracy for

@@ -16,16 +16,19 @@
 //!   probabilities and logits; [`model_file`] its byte format.
 
 pub mod architecture;
+pub mod checkpoint;
 mod config;
 mod error;
 pub mod examples;
 pub mod fit;
+pub mod footprint;
 pub mod group_lasso;
 pub mod inputs;
 pub mod lambda_path;
 pub mod layers;
 pub mod metrics;
 pub mod model;
+mod model_check;
 pub mod model_file;
 pub mod optim;
 pub mod params;

@@ -1,30 +1,43 @@
-//! The model file's byte format (SPEC §5): the magic bytes `GLT\0`, a
-//! little-endian u32 format version, then bincode 1.3 (size-limited) of
-//! the model's config, feature names, groups, scaler, class names, named
-//! parameter tensors and training report. The report is stored as its
-//! SPEC §6 JSON text (bincode cannot read back the report's untagged
-//! metrics), so the file holds exactly what `train --report` writes. Files are written atomically
-//! (temporary file in the same folder, then rename). Loading a truncated,
-//! corrupted, wrong-magic, wrong-version or oversized file is an error,
-//! never a panic, and a file whose parameters do not fit its config is
-//! rejected.
+//! The model file's byte format (SPEC §5), version 2:
+//!
+//! ```text
+//! offset 0   4 bytes   magic `GLT\0`
+//!        4   u32 LE    format version (2)
+//!        8   u32 LE    CRC-32 (IEEE) of bytes 4..8 and 12..end
+//!       12   …         bincode 1.3 (size-limited) of the body
+//! ```
+//!
+//! The body is the model's config, feature names, groups, scaler, class
+//! names, named parameter tensors and training report (stored as its
+//! SPEC §6 JSON text: bincode cannot read back the report's untagged
+//! metrics, so the file holds exactly what `train --report` writes).
+//! Version 1 (no checksum: the body follows the version) still loads.
+//!
+//! The checksum is checked before anything is decoded, so any flipped byte
+//! after the magic is "the checksum does not match", never a silently
+//! different model; then every decoded field is validated
+//! ([`crate::model_check`]): the config makes a model, every tensor has its
+//! declared shape and finite values, the scaler is finite with positive
+//! spreads, the groups partition the features. Files are written
+//! atomically (temporary file in the same folder, then rename). Loading a
+//! truncated, corrupted, wrong-magic, wrong-version or oversized file is an
+//! error naming the file, never a panic.
 
 use std::path::Path;
 
 use bincode::Options;
-use glassbox_autodiff::Tensor;
-use ndarray::IxDyn;
 use serde::{Deserialize, Serialize};
 
 use crate::data::FeatureGroups;
-use crate::report::TrainingReport;
 use crate::scaler::Scaler;
-use crate::{Glt, GltConfig, GltError, Model};
+use crate::{GltConfig, GltError, Model};
 
 /// The first four bytes of every model file.
 pub const MAGIC: [u8; 4] = *b"GLT\0";
-/// The format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format this build writes.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest format this build still reads (version 1: no checksum).
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 /// The largest model file accepted (1 GiB).
 pub const MAX_MODEL_BYTES: u64 = 1 << 30;
 
@@ -40,14 +53,14 @@ pub struct NamedTensor {
 }
 
 #[derive(Serialize, Deserialize)]
-struct Body {
-    config: GltConfig,
-    feature_names: Vec<String>,
-    groups: FeatureGroups,
-    scaler: Scaler,
-    class_names: Vec<String>,
-    params: Vec<NamedTensor>,
-    report_json: String,
+pub(crate) struct Body {
+    pub(crate) config: GltConfig,
+    pub(crate) feature_names: Vec<String>,
+    pub(crate) groups: FeatureGroups,
+    pub(crate) scaler: Scaler,
+    pub(crate) class_names: Vec<String>,
+    pub(crate) params: Vec<NamedTensor>,
+    pub(crate) report_json: String,
 }
 
 fn bincode_options() -> impl Options {
@@ -81,12 +94,15 @@ impl Model {
                 message: format!("cannot encode report: {e}"),
             })?,
         };
-        let mut out = MAGIC.to_vec();
-        out.extend(FORMAT_VERSION.to_le_bytes());
-        bincode_options().serialize_into(&mut out, &body).map_err(|e| GltError::ModelFile {
+        let encoded = bincode_options().serialize(&body).map_err(|e| GltError::ModelFile {
             path: "<memory>".into(),
             message: format!("cannot encode model: {e}"),
         })?;
+        let version = FORMAT_VERSION.to_le_bytes();
+        let mut out = MAGIC.to_vec();
+        out.extend(version);
+        out.extend(checksum(&version, &encoded).to_le_bytes());
+        out.extend(encoded);
         Ok(out)
     }
 
@@ -96,69 +112,31 @@ impl Model {
         if bytes.len() < 8 || bytes[..4] != MAGIC {
             return Err(fail("not a glassbox model file (missing the GLT magic bytes)".into()));
         }
-        let version = u32::from_le_bytes(bytes[4..8].try_into().expect("4 bytes"));
-        if version != FORMAT_VERSION {
-            return Err(fail(format!("model format version {version}; this build reads version {FORMAT_VERSION}")));
-        }
-        let body: Body = bincode_options()
-            .deserialize(&bytes[8..])
-            .map_err(|e| fail(format!("corrupted or truncated model file ({e})")))?;
-        Self::from_body(body).map_err(fail)
-    }
-
-    fn from_body(body: Body) -> Result<Self, String> {
-        let report: TrainingReport =
-            serde_json::from_str(&body.report_json).map_err(|e| format!("corrupted training report ({e})"))?;
-        let glt = Glt::new(body.config).map_err(|e| e.to_string())?;
-        let c = &glt.config;
-        if body.feature_names.len() != c.n_features
-            || body.scaler.mean.len() != c.n_features
-            || body.scaler.std.len() != c.n_features
-        {
-            return Err(format!(
-                "the model has {} features but stores {} names",
-                c.n_features,
-                body.feature_names.len()
-            ));
-        }
-        if body.class_names.len() != c.n_classes {
-            return Err(format!(
-                "the model has {} classes but stores {} class names",
-                c.n_classes,
-                body.class_names.len()
-            ));
-        }
-        let covered: usize = body.groups.members.iter().map(Vec::len).sum();
-        if covered != c.n_features || body.groups.members.iter().flatten().any(|&f| f >= c.n_features) {
-            return Err("the stored groups do not partition the features".into());
-        }
-        if body.params.len() != glt.layout.specs.len() {
-            return Err(format!("{} parameter tensors stored, {} expected", body.params.len(), glt.layout.specs.len()));
-        }
-        let params = glt
-            .layout
-            .specs
-            .iter()
-            .zip(body.params)
-            .map(|(spec, t)| {
-                if t.name != spec.name || t.shape != spec.shape {
-                    return Err(format!(
-                        "parameter {} {:?} does not match the config's {} {:?}",
-                        t.name, t.shape, spec.name, spec.shape
+        let version = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
+        let body = match version {
+            1 => &bytes[8..],
+            2 => {
+                let Some(stored) = bytes.get(8..12) else {
+                    return Err(fail("truncated model file (it ends inside the header)".into()));
+                };
+                let stored = u32::from_le_bytes([stored[0], stored[1], stored[2], stored[3]]);
+                if stored != checksum(&bytes[4..8], &bytes[12..]) {
+                    return Err(fail(
+                        "corrupted or truncated model file (the checksum does not match its contents); \
+                         copy the file again or retrain"
+                            .into(),
                     ));
                 }
-                Tensor::from_shape_vec(IxDyn(&t.shape), t.data).map_err(|e| format!("parameter {}: {e}", t.name))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Model {
-            glt,
-            params,
-            feature_names: body.feature_names,
-            groups: body.groups,
-            scaler: body.scaler,
-            class_names: body.class_names,
-            report,
-        })
+                &bytes[12..]
+            }
+            v => {
+                return Err(fail(format!(
+                    "model format version {v}; this build reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}"
+                )))
+            }
+        };
+        let body: Body = bincode_options().deserialize(body).map_err(|e| fail(decode_message(&e)))?;
+        crate::model_check::model_of(body).map_err(fail)
     }
 
     /// Writes the model atomically ([`glassbox_data::write_atomic`]: a
@@ -172,11 +150,32 @@ impl Model {
     /// Reads a model file (refusing files over [`MAX_MODEL_BYTES`]).
     pub fn load(path: &Path) -> Result<Self, GltError> {
         let fail = |message: String| GltError::ModelFile { path: path.to_path_buf(), message };
-        let len = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?.len();
-        if len > MAX_MODEL_BYTES + 8 {
+        let len = std::fs::metadata(path).map_err(|e| fail(crate::error::io_text(&e)))?.len();
+        if len > MAX_MODEL_BYTES + 12 {
             return Err(fail(format!("{len} bytes is larger than the {MAX_MODEL_BYTES}-byte limit for model files")));
         }
-        let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+        let bytes = std::fs::read(path).map_err(|e| fail(crate::error::io_text(&e)))?;
         Self::from_bytes(&bytes, path)
+    }
+}
+
+/// CRC-32 (IEEE) of the version bytes followed by the body.
+fn checksum(version: &[u8], body: &[u8]) -> u32 {
+    let mut h = crc32fast::Hasher::new();
+    h.update(version);
+    h.update(body);
+    h.finalize()
+}
+
+/// One line for a body that does not decode, without bincode's internals.
+fn decode_message(e: &bincode::Error) -> String {
+    match &**e {
+        bincode::ErrorKind::SizeLimit => {
+            format!("corrupted model file (a length field asks for more than the {MAX_MODEL_BYTES}-byte limit)")
+        }
+        bincode::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            "truncated model file (it ends before the model does)".into()
+        }
+        _ => "corrupted model file (its contents do not decode as a model)".into(),
     }
 }

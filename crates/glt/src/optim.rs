@@ -28,6 +28,16 @@ impl AdamW {
         AdamW { lr, weight_decay, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 0, m: zeros(), v: zeros() }
     }
 
+    /// The step count and the first and second moments (for checkpoints).
+    pub fn moments(&self) -> (i32, &[Tensor<f32>], &[Tensor<f32>]) {
+        (self.step, &self.m, &self.v)
+    }
+
+    /// State restored from [`AdamW::moments`].
+    pub fn with_moments(lr: f64, weight_decay: f64, step: i32, m: Vec<Tensor<f32>>, v: Vec<Tensor<f32>>) -> Self {
+        AdamW { step, m, v, ..AdamW::new(&[], lr, weight_decay) }
+    }
+
     /// One update of every parameter that has a gradient.
     pub fn step(&mut self, params: &mut [&mut Tensor<f32>], grads: &[Option<Tensor<f32>>], decay: &[bool]) {
         self.step += 1;

@@ -2,12 +2,14 @@
 //! (rows or sequence windows), a dense fit, the λ path (or one fixed λ),
 //! the validation-tuned threshold and the held-out report.
 
+use glassbox_autodiff::Tensor;
 use ndarray::{Axis, IxDyn};
 
+use crate::checkpoint::Checkpoints;
 use crate::data::{grouped_split, stratified_split, Dataset, FeatureGroups, Split};
 use crate::examples::Examples;
 pub use crate::fit::FitOptions;
-use crate::fit::{balanced_class_weights, Problem};
+use crate::fit::{balanced_class_weights, Fitted, Problem};
 use crate::group_lasso::GroupLasso;
 pub use crate::inputs::SequenceSpec;
 use crate::inputs::{extra, model_inputs};
@@ -131,6 +133,19 @@ pub fn train(
     spec: &TrainSpec,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Model, GltError> {
+    train_with_checkpoints(data, groups, spec, None, progress)
+}
+
+/// [`train`], saving a checkpoint after every epoch to `checkpoints` (and
+/// resuming from the one it holds): the model is bitwise the same as an
+/// uninterrupted run's ([`crate::checkpoint`]).
+pub fn train_with_checkpoints(
+    data: &Dataset,
+    groups: FeatureGroups,
+    spec: &TrainSpec,
+    mut checkpoints: Option<&mut Checkpoints>,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Model, GltError> {
     let labels = data
         .labels
         .as_ref()
@@ -148,6 +163,8 @@ pub fn train(
         None => InputMode::Tabular,
         Some(seq) => InputMode::Sequence { seq_len: seq.window },
     };
+    config.validate()?;
+    crate::footprint::check_training_memory(&config, spec.fit.batch_size, crate::footprint::memory_budget())?;
     let x = model_inputs(data, spec.sequence.as_ref(), &scaler)?.x;
     let x = x.mapv(|v| v as f32);
     let part = |rows: &[usize]| Examples::new(x.select(Axis(0), rows), rows.iter().map(|&r| labels[r]).collect());
@@ -163,12 +180,48 @@ pub fn train(
     let group_rows = groups.members.clone();
     let group_names = groups.names.clone();
 
+    if let Some(c) = checkpoints.as_deref_mut() {
+        let bits: Vec<u8> = data.x.iter().flat_map(|v| v.to_bits().to_le_bytes()).collect();
+        let settings = format!("{spec:?} {:?} {:?} {:?} {:?}", groups, data.feature_names, data.labels, data.extra);
+        c.bind(crate::checkpoint::fingerprint(&[settings.as_bytes(), &bits]))?;
+    }
+    // One fit of the run (phase 0: dense or fixed λ; 1..: the λ path's
+    // points), replayed or resumed from the checkpoints when they hold it.
+    let mut run_phase = |phase: usize,
+                         start: Vec<Tensor<f32>>,
+                         lasso: &GroupLasso,
+                         epochs: usize,
+                         on_epoch: &mut dyn FnMut(usize, f64, f64)|
+     -> Result<Fitted, GltError> {
+        let Some(c) = checkpoints.as_deref_mut() else {
+            return Ok(problem.fit(start, lasso, &spec.fit, epochs, on_epoch));
+        };
+        if let Some(done) = c.finished(phase)? {
+            return Ok(done);
+        }
+        let state = match c.in_progress(phase, &spec.fit)? {
+            Some(state) => state,
+            None => problem.start(start, lasso, &spec.fit),
+        };
+        let mut failed = None;
+        let fitted = problem.fit_from(state, lasso, &spec.fit, epochs, on_epoch, &mut |s| {
+            if failed.is_none() {
+                failed = c.save_state(s).err();
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        c.finish(phase, &fitted)?;
+        Ok(fitted)
+    };
+
     let init = glt.layout.init(seed);
     let (params, lambda, path, lambda_max, epochs_run) = match &spec.lambda {
         LambdaChoice::Fixed(lambda) => {
             let lasso = GroupLasso { lambda: *lambda, groups: group_rows.clone() };
             let phase = format!("λ={lambda}");
-            let fitted = problem.fit(init, &lasso, &spec.fit, spec.fit.epochs, &mut |epoch, tl, vl| {
+            let fitted = run_phase(0, init, &lasso, spec.fit.epochs, &mut |epoch, tl, vl| {
                 progress(Progress::Epoch {
                     phase: &phase,
                     epoch,
@@ -176,12 +229,12 @@ pub fn train(
                     train_loss: tl,
                     val_loss: vl,
                 })
-            });
+            })?;
             (fitted.params, *lambda, Vec::new(), None, vec![fitted.epochs_run])
         }
         LambdaChoice::Auto(path_opts) => {
             let dense_lasso = GroupLasso { lambda: 0.0, groups: group_rows.clone() };
-            let dense = problem.fit(init, &dense_lasso, &spec.fit, spec.fit.epochs, &mut |epoch, tl, vl| {
+            let dense = run_phase(0, init, &dense_lasso, spec.fit.epochs, &mut |epoch, tl, vl| {
                 progress(Progress::Epoch {
                     phase: "dense",
                     epoch,
@@ -189,11 +242,21 @@ pub fn train(
                     train_loss: tl,
                     val_loss: vl,
                 })
-            });
+            })?;
             let dense_epochs = dense.epochs_run;
-            let result = run_path(&problem, dense, &group_rows, &group_names, &spec.fit, path_opts, &mut |p| {
-                progress(Progress::Path(p))
-            });
+            let mut fit_point = |point: usize, start: Vec<Tensor<f32>>, lasso: &GroupLasso| {
+                run_phase(point, start, lasso, path_opts.epochs_per_point, &mut |_, _, _| {})
+            };
+            let result = run_path(
+                &problem,
+                dense,
+                &group_rows,
+                &group_names,
+                &spec.fit,
+                path_opts,
+                &mut |p| progress(Progress::Path(p)),
+                &mut fit_point,
+            )?;
             let lambda = result.points[result.chosen].lambda;
             (result.params, lambda, result.points, Some(result.lambda_max), vec![dense_epochs])
         }

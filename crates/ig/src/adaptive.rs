@@ -231,7 +231,7 @@ fn initial_panels(f: &[f64]) -> Vec<(f64, f64, f64, f64)> {
 const STEEP: f64 = 0.25;
 
 fn non_finite(what: &str, row: usize) -> IgError {
-    IgError::NonFinite(format!("{what} is not finite on row {row}"))
+    IgError::NonFinite { what: what.into(), row: Some(row) }
 }
 
 /// The adaptive pass for rows `x [R, ..row]` and baselines `b [K, ..row]`.
@@ -260,7 +260,7 @@ pub(crate) fn adaptive<T: Float, M: Explainable + ?Sized>(
         return Err(non_finite("F(x)", row));
     }
     if !baseline_output.is_finite() {
-        return Err(IgError::NonFinite("F at a baseline is not finite".into()));
+        return Err(IgError::NonFinite { what: "F at a baseline".into(), row: None });
     }
 
     // 1. Scan.

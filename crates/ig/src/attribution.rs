@@ -188,7 +188,7 @@ pub fn explain<M: Explainable + ?Sized>(
         }?;
         let relative_delta =
             res.delta.iter().zip(&res.output).map(|(&d, &f)| relative(d, f - res.baseline_output)).collect();
-        return Ok(Explanation {
+        return check_finite(Explanation {
             attributions: res.attributions,
             output: res.output,
             baseline_output: res.baseline_output,
@@ -252,6 +252,28 @@ pub fn explain<M: Explainable + ?Sized>(
         }
         pending = next;
         n *= 2;
+    }
+    check_finite(e)
+}
+
+/// Refuses an explanation with a non-finite `F(x)`, baseline output,
+/// attribution or delta (a model that overflows on the row: never reported
+/// as converged).
+fn check_finite(e: Explanation) -> Result<Explanation, IgError> {
+    if !e.baseline_output.is_finite() {
+        return Err(IgError::NonFinite { what: "F at a baseline".into(), row: None });
+    }
+    for r in 0..e.output.len() {
+        let what = if !e.output[r].is_finite() {
+            "F(x)"
+        } else if e.attributions.index_axis(Axis(0), r).iter().any(|v| !v.is_finite()) {
+            "an attribution (the gradient on the path)"
+        } else if !e.delta[r].is_finite() {
+            "the completeness delta"
+        } else {
+            continue;
+        };
+        return Err(IgError::NonFinite { what: what.into(), row: Some(r) });
     }
     Ok(e)
 }

@@ -10,7 +10,9 @@
 //! returns `w_s·∇F` directly), and the `n` steps of a pair are summed in
 //! step order inside its chunk. Chunks run in parallel with rayon and are
 //! assembled in chunk order, so the result is bitwise the same for any
-//! thread count (and any budget).
+//! thread count (and any budget). A path too long for one chunk's share
+//! of the budget (`--steps 100000`) is walked in blocks of steps, each
+//! block's sums continuing the last: bounded memory, the same bits.
 //!
 //! Then `IG_rk = (x_r − b_k) ⊙ Σ_s w_s·∇F(b_k + α_s(x_r − b_k))`, the
 //! attribution is `mean_k IG_rk`, and the convergence delta is
@@ -333,26 +335,39 @@ pub fn integrate<T: Float, M: Explainable + ?Sized>(
     let (r, k) = (x.shape()[0], baselines.shape()[0]);
     let row_len: usize = model.row_shape().iter().product();
     let groups: Vec<Group> = (0..r * k).map(|p| Group { row: p / k, baseline: p % k, lo: 0.0, hi: 1.0 }).collect();
-    let points = PointSpec {
-        nodes: spec.alphas,
-        seeds: spec.weights,
-        target: spec.target,
-        output: spec.output,
-        memory_budget: spec.memory_budget,
-    };
     // Path-averaged gradients G_p = Σ_s w_s ∇F(point(p, s)) per pair p, in
-    // step order.
-    let sums = gradient_map::<T, M, _, _>(model, x, baselines, &groups, &points, |_, grads, _| {
-        let mut sum = vec![0.0f64; row_len];
-        for point in grads.chunks(row_len.max(1)) {
-            sum.iter_mut().zip(point).for_each(|(o, v)| *o += v);
-        }
-        sum
-    })?;
+    // step order. A path whose n points do not fit one chunk's share of the
+    // budget is walked in blocks of steps, each block's sum continuing the
+    // previous one, so the additions (and the bits) are those of one block.
+    let per_chunk = spec.memory_budget / rayon::current_num_threads().max(1);
+    let block = (per_chunk / model.bytes_per_row().max(1)).clamp(1, spec.alphas.len().max(1));
+    let mut sums: Vec<Vec<f64>> = vec![vec![0.0f64; row_len]; groups.len()];
+    let (mut chunks, mut gradients_computed) = (0, 0);
+    for start in (0..spec.alphas.len()).step_by(block) {
+        let end = (start + block).min(spec.alphas.len());
+        let points = PointSpec {
+            nodes: &spec.alphas[start..end],
+            seeds: &spec.weights[start..end],
+            target: spec.target,
+            output: spec.output,
+            memory_budget: spec.memory_budget,
+        };
+        let prev = &sums;
+        let mapped = gradient_map::<T, M, _, _>(model, x, baselines, &groups, &points, |g, grads, _| {
+            let mut sum = prev[g.row * k + g.baseline].clone();
+            for point in grads.chunks(row_len.max(1)) {
+                sum.iter_mut().zip(point).for_each(|(o, v)| *o += v);
+            }
+            sum
+        })?;
+        chunks += mapped.chunks;
+        gradients_computed += mapped.gradients_computed;
+        sums = mapped.results;
+    }
 
     let mut attributions = Tensor::<f64>::zeros(x.raw_dim());
     let kf = k as f64;
-    for (p, g) in sums.results.iter().enumerate() {
+    for (p, g) in sums.iter().enumerate() {
         let (rr, kk) = (p / k, p % k);
         let xr = x.index_axis(Axis(0), rr);
         let bk = baselines.index_axis(Axis(0), kk);
@@ -366,11 +381,5 @@ pub fn integrate<T: Float, M: Explainable + ?Sized>(
     let output = outputs::<T, M>(model, x, spec.target, spec.output, eval_chunk);
     let baseline_outputs = outputs::<T, M>(model, baselines, spec.target, spec.output, eval_chunk);
     let baseline_output = baseline_outputs.iter().sum::<f64>() / kf;
-    Ok(PassResult {
-        attributions,
-        output,
-        baseline_output,
-        chunks: sums.chunks,
-        gradients_computed: sums.gradients_computed,
-    })
+    Ok(PassResult { attributions, output, baseline_output, chunks, gradients_computed })
 }

@@ -207,10 +207,10 @@ fn non_finite_outputs_or_gradients_are_errors() {
     let c = adaptive_cfg(AdaptiveSpec::default(), 0, Output::Logit, Precision::F64);
     let m = common::model(&[2], 1, kink::<f32>, kink::<f64>);
     let err = explain(&m, &x, &Baseline::Zero, &c).unwrap_err();
-    assert!(matches!(err, IgError::NonFinite(_)), "{err}");
+    assert!(matches!(err, IgError::NonFinite { .. }), "{err}");
     let m = common::model(&[2], 1, ratio::<f32>, ratio::<f64>);
     let err = explain(&m, &x, &Baseline::Zero, &c).unwrap_err();
-    assert!(matches!(err, IgError::NonFinite(_)), "{err}");
+    assert!(matches!(err, IgError::NonFinite { .. }), "{err}");
 }
 
 #[test]

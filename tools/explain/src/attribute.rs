@@ -8,15 +8,17 @@ use anyhow::{bail, Context, Result};
 use glassbox::cli::{
     models_dir, progress_bar, set_threads, write_atomic, BaselineArgs, DataArgs, IntegrationArgs, RunArgs,
 };
+use glassbox::data::{OutputPlan, StagedFiles};
 use glassbox_explainer::{
     attributions_parquet, csv_bytes, explain_table, feature_labels, json_document, named_chart, not_converged,
-    row_chart, target_class, with_suffix, Background, BaselineSpec, ExplainRequest, GltFunction, RunInfo, Table,
+    parse_rows, row_chart, target_class, with_suffix, Background, BaselineSpec, ExplainError, ExplainRequest,
+    GltFunction, RunInfo, Table,
 };
 use glassbox_glt::Model;
 use glassbox_ig::verify_gradients;
 use ndarray::Axis;
 
-use crate::{report, rows};
+use crate::report;
 
 /// Flags of the default command (explain rows).
 #[derive(clap::Args, Debug)]
@@ -87,16 +89,17 @@ pub fn run(a: Args) -> Result<()> {
         (Some(_), None) => bail!("--data is required with --model"),
         (None, Some(_)) => bail!("--model is required with --data"),
     };
-    for (flag, path, allowed) in
-        [("--plot", &a.plot, &["png", "svg"][..]), ("--out", &a.out, &["json", "csv", "parquet"][..])]
-    {
-        if let Some(p) = path {
-            let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-            if !allowed.contains(&ext.as_str()) {
-                let (last, rest) = allowed.split_last().expect("extensions");
-                bail!("{flag} {}: the file must end in .{} or .{last}", p.display(), rest.join(", ."));
-            }
-        }
+    // Every output checked before any work: extension, folder, not an input.
+    let mut plan = OutputPlan::default();
+    plan.input("--model", &model_path).input("--data", &data_path);
+    if let Some(f) = &a.baseline_file {
+        plan.input("--baseline-file", f);
+    }
+    if let Some(p) = &a.plot {
+        plan.output("--plot", p, &["png", "svg"])?;
+    }
+    if let Some(p) = &a.out {
+        plan.output("--out", p, &["json", "csv", "parquet"])?;
     }
     let model = Model::load(&model_path)?;
     let mut cfg = a.integration.ig_config().map_err(anyhow::Error::msg)?;
@@ -106,8 +109,11 @@ pub fn run(a: Args) -> Result<()> {
     let ids = if a.id.is_empty() { model.report.config.ids.clone() } else { a.id.clone() };
     let extra: Vec<String> = b.weight_column.iter().cloned().chain(background.column().map(str::to_string)).collect();
     let table = Table::load_with(&model, &data_path, &ids, &extra, &a.reading.missing_values())?;
+    if let Some(id) = a.id.iter().find(|id| !table.data.ids.iter().any(|(name, _)| name == *id)) {
+        bail!("--id {id}: {} has no column {id:?}", data_path.display());
+    }
     let rows = match &a.rows {
-        Some(spec) => rows::parse_rows(spec, table.rows())?,
+        Some(spec) => parse_rows(spec, table.rows())?,
         None => (0..table.rows()).collect(),
     };
     let baseline = BaselineSpec::parse(
@@ -172,25 +178,29 @@ pub fn run(a: Args) -> Result<()> {
         }
     }
 
-    if let Some(path) = &a.plot {
-        let plot = |p: &std::path::Path, r: Result<(), glassbox_explainer::ExplainError>| {
-            r.with_context(|| format!("--plot {}", p.display()))
+    // Charts and --out are staged and moved into place together, after all were written.
+    let folder = |p: &std::path::Path| p.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let mut plots = a.plot.as_deref().map(|p| StagedFiles::new(&folder(p))).transpose()?;
+    if let (Some(path), Some(stage)) = (&a.plot, plots.as_mut()) {
+        let mut plot = |p: &std::path::Path, draw: &dyn Fn(&std::path::Path) -> Result<(), ExplainError>| {
+            draw(&stage.path(p)).with_context(|| format!("--plot {}", p.display()))
         };
         let what = format!("{output} ({} baseline)", e.baseline_kind);
         for r in &e.rows {
             let p = if e.rows.len() == 1 { path.clone() } else { with_suffix(path, &format!("row{}", r.index)) };
-            plot(&p, row_chart(&p, r, &labels, &what))?;
+            plot(&p, &|to| row_chart(to, r, &labels, &what))?;
         }
         let mean_abs = "Global importance (mean |IG|)";
         if a.global && !global_rows.is_empty() {
             let p = with_suffix(path, "global");
-            plot(&p, named_chart(&p, mean_abs, "mean |IG|", &global_rows))?;
+            plot(&p, &|to| named_chart(to, mean_abs, "mean |IG|", &global_rows))?;
         }
         let p = with_suffix(path, "groups");
         if a.groups && a.global && !group_rows.is_empty() {
-            plot(&p, named_chart(&p, "Group importance (mean |IG|)", "mean |IG|", &group_rows))?;
+            plot(&p, &|to| named_chart(to, "Group importance (mean |IG|)", "mean |IG|", &group_rows))?;
         } else if let Some(r) = e.rows.first().filter(|_| a.groups) {
-            plot(&p, named_chart(&p, &format!("Row {}: attribution per group", r.index), "attribution", &r.groups))?;
+            let title = format!("Row {}: attribution per group", r.index);
+            plot(&p, &|to| named_chart(to, &title, "attribution", &r.groups))?;
         }
     }
     if let Some(path) = &a.out {
@@ -201,6 +211,9 @@ pub fn run(a: Args) -> Result<()> {
             _ => csv_bytes(&e.rows, &labels)?,
         };
         write_atomic(path, &bytes)?;
+    }
+    if let Some(stage) = plots {
+        stage.commit()?;
     }
     if let Some(m) = missed.filter(|_| a.strict) {
         bail!("--strict: {} of {} rows did not converge (outputs written)", m.rows.len(), m.of);

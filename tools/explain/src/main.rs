@@ -10,10 +10,9 @@
 mod attribute;
 mod evaluate;
 mod report;
-mod rows;
 
 use clap::{Parser, Subcommand};
-use glassbox::cli::{fail, parse_args};
+use glassbox::cli::{error_line, fail, parse_args};
 
 /// Explain a trained model's predictions with Integrated Gradients.
 #[derive(Parser, Debug)]
@@ -39,6 +38,6 @@ fn main() {
         None => attribute::run(cli.explain),
     };
     if let Err(e) = result {
-        fail(format!("{e:#}"));
+        fail(error_line(e.as_ref()));
     }
 }

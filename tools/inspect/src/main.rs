@@ -3,7 +3,7 @@
 //! or its training report as JSON, and exports its weights as safetensors.
 //!
 //! ```text
-//! inspect model.glt [--json] [--safetensors weights.safetensors]
+//! inspect model.glt [--json] [--safetensors weights.safetensors] [--upgrade new.glt]
 //! ```
 
 mod card;
@@ -12,7 +12,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Parser;
-use glassbox::cli::{fail, parse_args};
+use glassbox::cli::{error_line, fail, parse_args};
+use glassbox::data::OutputPlan;
 use glassbox_glt::Model;
 
 /// Show a trained model's card, or export its weights.
@@ -27,16 +28,27 @@ struct Args {
     /// Export the weights (PyTorch conventions) to this safetensors file.
     #[arg(long)]
     safetensors: Option<PathBuf>,
+    /// Write the model again in the current file format (version 2, with its checksum): for model files of older builds.
+    #[arg(long, value_name = "OUT")]
+    upgrade: Option<PathBuf>,
     /// Accepted for symmetry with the other tools (inspect has no progress bars).
     #[arg(long)]
     quiet: bool,
 }
 
 fn run(a: Args) -> Result<()> {
+    let mut plan = OutputPlan::default();
+    plan.input("the model", &a.model);
+    if let Some(out) = &a.safetensors {
+        plan.output("--safetensors", out, &["safetensors"])?;
+    }
+    if let Some(out) = &a.upgrade {
+        plan.output("--upgrade", out, &["glt"])?;
+    }
     let model = Model::load(&a.model)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&model.report)?);
-    } else if a.safetensors.is_none() {
+    } else if a.safetensors.is_none() && a.upgrade.is_none() {
         print!("{}", card::card(&a.model.display().to_string(), &model));
     }
     if let Some(out) = &a.safetensors {
@@ -45,12 +57,22 @@ fn run(a: Args) -> Result<()> {
             eprintln!("weights written to {}", out.display());
         }
     }
+    if let Some(out) = &a.upgrade {
+        model.save(out)?;
+        if !a.quiet {
+            eprintln!(
+                "model written to {} (format version {})",
+                out.display(),
+                glassbox_glt::model_file::FORMAT_VERSION
+            );
+        }
+    }
     Ok(())
 }
 
 fn main() {
     let args: Args = parse_args();
     if let Err(e) = run(args) {
-        fail(format!("{e:#}"));
+        fail(error_line(e.as_ref()));
     }
 }

@@ -10,11 +10,13 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use glassbox::cli::{fail, parse_args, progress_bar, set_threads, write_atomic, DataArgs};
+use glassbox::cli::{error_line, fail, parse_args, progress_bar, set_threads, write_atomic, DataArgs};
 use glassbox_data::{load_table, FeatureGroups, LoadOptions};
+use glassbox_data::{OutputPlan, StagedFiles};
+use glassbox_glt::checkpoint::Checkpoints;
 use glassbox_glt::lambda_path::PathOptions;
 use glassbox_glt::metrics::Metrics;
-use glassbox_glt::train::{train, LambdaChoice, Progress, SequenceSpec, TrainSpec};
+use glassbox_glt::train::{train_with_checkpoints, LambdaChoice, Progress, SequenceSpec, TrainSpec};
 
 /// Train a Group Lasso Transformer on a table (CSV, Parquet or Arrow IPC).
 #[derive(Parser, Debug)]
@@ -47,7 +49,7 @@ struct Args {
     /// Sequence mode: the column records are ordered by (dates or numbers).
     #[arg(long, requires = "sequence_by")]
     order_by: Option<String>,
-    /// Sequence mode: records per window (T).
+    /// Sequence mode: records per window (T, at most 4096).
     #[arg(long, requires = "sequence_by")]
     window: Option<usize>,
     /// Keep all rows of one value of this column in one split.
@@ -59,25 +61,31 @@ struct Args {
     /// Seed of initialisation, splits, shuffling and dropout.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 4 per core).
     #[arg(long)]
     threads: Option<usize>,
-    /// Where to write the model file.
+    /// Where to write the model file (.glt).
     #[arg(long)]
     out: PathBuf,
-    /// Where to write the training report (JSON).
+    /// Where to write the training report (.json).
     #[arg(long)]
     report: Option<PathBuf>,
-    /// Token width d.
+    /// Save a checkpoint to this folder after every epoch (and λ-path point); see --resume.
+    #[arg(long, value_name = "DIR")]
+    checkpoint: Option<PathBuf>,
+    /// Continue the run whose checkpoint is in --checkpoint DIR (same data and flags): the model is bitwise the one an uninterrupted run gives.
+    #[arg(long, requires = "checkpoint")]
+    resume: bool,
+    /// Token width d (at most 4096, and what fits the machine's memory with the other sizes).
     #[arg(long, default_value_t = 64)]
     d_model: usize,
-    /// Attention heads.
+    /// Attention heads (must divide --d-model).
     #[arg(long, default_value_t = 4)]
     heads: usize,
-    /// Encoder blocks.
+    /// Encoder blocks (at most 64).
     #[arg(long, default_value_t = 3)]
     blocks: usize,
-    /// FFN hidden width.
+    /// FFN hidden width (at most 16384).
     #[arg(long, default_value_t = 128)]
     d_ff: usize,
     /// Mini-batch size.
@@ -124,6 +132,23 @@ fn lambda_choice(a: &Args) -> Result<LambdaChoice> {
 
 fn run(a: Args) -> Result<()> {
     set_threads(a.threads).map_err(anyhow::Error::msg)?;
+    // Every output checked before any work: extension, folder, not an input or another output.
+    let mut plan = OutputPlan::default();
+    plan.input("--data", &a.data);
+    if let Some(g) = &a.groups {
+        plan.input("--groups", g);
+    }
+    plan.output("--out", &a.out, &["glt"])?;
+    if let Some(r) = &a.report {
+        plan.output("--report", r, &["json"])?;
+    }
+    let mut checkpoints = a.checkpoint.as_deref().map(|dir| Checkpoints::open(dir, a.resume)).transpose()?;
+    if let Some(c) = &checkpoints {
+        plan.output("--checkpoint", c.file(), &[])?;
+        if a.resume && !c.resumed() && !a.quiet {
+            eprintln!("--resume: {} holds no checkpoint yet; starting from the beginning", c.file().display());
+        }
+    }
     for (flag, v) in [
         ("--epochs", a.epochs),
         ("--batch-size", a.batch_size),
@@ -201,7 +226,7 @@ fn run(a: Args) -> Result<()> {
 
     let bar = progress_bar(a.epochs as u64, a.quiet, "{msg:>12} [{bar:30}] epoch {pos}/{len} {elapsed_precise}");
     let quiet = a.quiet;
-    let model = train(&data, groups, &spec, &mut |p| match p {
+    let model = train_with_checkpoints(&data, groups, &spec, checkpoints.as_mut(), &mut |p| match p {
         Progress::Epoch { phase, epoch, epochs, val_loss, .. } => {
             bar.set_length(epochs as u64);
             bar.set_position(epoch as u64 + 1);
@@ -222,10 +247,21 @@ fn run(a: Args) -> Result<()> {
         }
     })?;
     bar.finish_and_clear();
-    model.save(&a.out)?;
+    // The report and the model are staged, then moved into place together.
+    let folder = |p: &std::path::Path| p.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let mut stage = StagedFiles::new(&folder(&a.out))?;
+    model.save(&stage.path(&a.out))?;
     if let Some(path) = &a.report {
         let json = serde_json::to_vec_pretty(&model.report).context("encoding the report")?;
-        write_atomic(path, &json)?;
+        if folder(path) == folder(&a.out) {
+            std::fs::write(stage.path(path), &json).with_context(|| format!("--report {}", path.display()))?;
+        } else {
+            write_atomic(path, &json)?;
+        }
+    }
+    stage.commit()?;
+    if let Some(c) = checkpoints {
+        c.remove()?;
     }
     let r = &model.report;
     match &r.metrics {
@@ -250,6 +286,6 @@ fn run(a: Args) -> Result<()> {
 fn main() {
     let args: Args = parse_args();
     if let Err(e) = run(args) {
-        fail(format!("{e:#}"));
+        fail(error_line(e.as_ref()));
     }
 }

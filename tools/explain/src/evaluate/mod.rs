@@ -96,12 +96,20 @@ pub fn run(a: Args) -> Result<()> {
         bail!("--explain-rows must be at least 1");
     }
     let ig = a.integration.ig_config().map_err(anyhow::Error::msg)?;
+    if let Some(dir) = &a.out_dir {
+        // Early, so that a bad folder, or one whose files are the inputs, fails before minutes of work.
+        std::fs::create_dir_all(dir).with_context(|| format!("--out-dir {}", dir.display()))?;
+        let mut plan = glassbox::data::OutputPlan::default();
+        plan.input("--model", &a.model).input("--data", &a.data);
+        if let Some(t) = &a.truth {
+            plan.input("--truth", t);
+        }
+        for name in ["evaluation.json", "evaluation.csv"] {
+            plan.output("--out-dir", &dir.join(name), &[])?;
+        }
+    }
     let model = Model::load(&a.model)?;
     let truth = a.truth.as_ref().map(|p| Truth::load(p, &model.feature_names)).transpose()?;
-    if let Some(dir) = &a.out_dir {
-        // Early, so that a bad folder fails before minutes of work.
-        std::fs::create_dir_all(dir).with_context(|| format!("--out-dir {}", dir.display()))?;
-    }
     let request = EvaluationRequest {
         rankings,
         k_max: a.k_max,

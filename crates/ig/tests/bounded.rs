@@ -1,0 +1,62 @@
+//! Bounded resources and finite results: a path of more steps than fit one
+//! chunk's share of the memory budget is walked in blocks of steps with
+//! bitwise the same result as one block; any non-finite `F(x)`, baseline
+//! output or gradient is an error naming the row, for every integration.
+
+mod common;
+
+use glassbox_autodiff::Var;
+use glassbox_ig::{explain, AdaptiveSpec, Baseline, IgConfig, IgError, Method, Output, Precision};
+
+fn fixed(method: Method, steps: usize, budget: usize) -> IgConfig {
+    IgConfig { method, steps, target: 1, output: Output::Logit, memory_budget: budget, ..IgConfig::default() }
+}
+
+#[test]
+fn long_paths_in_small_budgets_give_the_same_bits() {
+    let net = common::Net { gain: 0.5, sharpness: 1.0 };
+    let x = common::saturated_rows(3);
+    let base = Baseline::Zero;
+    for method in [Method::GaussLegendre, Method::RiemannMiddle] {
+        for precision in [Precision::F32, Precision::F64] {
+            let cfg = |budget| IgConfig { precision, ..fixed(method, 3000, budget) };
+            // 1 KiB per row: a 4 MiB budget holds ~4,000 points per chunk (split among the threads);
+            // 64 KiB holds 64, so each path of 3,000 steps is walked in ~47+ blocks.
+            let whole = explain(&net, &x, &base, &cfg(64 << 20)).unwrap();
+            let blocks = explain(&net, &x, &base, &cfg(64 << 10)).unwrap();
+            assert!(blocks.chunks > whole.chunks * 10, "{} vs {} chunks", blocks.chunks, whole.chunks);
+            let bits = |e: &glassbox_ig::Explanation| e.attributions.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&whole), bits(&blocks), "{method} {precision:?}");
+            assert!(whole.delta.iter().all(|d| d.abs() < 1e-3), "{:?}", whole.delta);
+        }
+    }
+}
+
+/// `F = [0, exp(x₀)]`: overflows f32 for `x₀ > 88.7`.
+fn exp_logit<T: glassbox_autodiff::Real>(x: &Var<T>) -> Var<T> {
+    let z = x.select(1, 0).exp().unsqueeze(1);
+    z.matmul(&Var::constant(ndarray::array![[T::c(0.0), T::c(1.0)]].into_dyn()))
+}
+
+#[test]
+fn a_non_finite_value_is_an_error_for_every_integration_never_converged() {
+    let m = common::model(&[2], 2, exp_logit::<f32>, exp_logit::<f64>);
+    let x = ndarray::array![[1.0, 0.0], [100.0, 0.0]].into_dyn();
+    let mut configs: Vec<IgConfig> = Method::ALL.iter().map(|&m| fixed(m, 20, 1 << 20)).collect();
+    configs.push(IgConfig { adaptive: Some(AdaptiveSpec::default()), ..fixed(Method::GaussLegendre, 20, 1 << 20) });
+    for cfg in configs {
+        let cfg = IgConfig { precision: Precision::F32, ..cfg };
+        match explain(&m, &x, &Baseline::Zero, &cfg) {
+            Err(IgError::NonFinite { row, .. }) => assert_eq!(row, Some(1), "{cfg:?}"),
+            other => panic!("{:?}: expected a non-finite error, got {other:?}", cfg.method),
+        }
+        // The finite row alone explains.
+        let one = explain(&m, &x.slice(ndarray::s![0..1, ..]).to_owned().into_dyn(), &Baseline::Zero, &cfg).unwrap();
+        assert!(one.converged[0] && one.attributions.iter().all(|v| v.is_finite()));
+    }
+    // A baseline whose output overflows.
+    let cfg = IgConfig { precision: Precision::F32, ..fixed(Method::GaussLegendre, 20, 1 << 20) };
+    let far = Baseline::Rows(ndarray::array![[200.0, 0.0]].into_dyn());
+    let e = explain(&m, &x.slice(ndarray::s![0..1, ..]).to_owned().into_dyn(), &far, &cfg).unwrap_err();
+    assert!(matches!(e, IgError::NonFinite { row: None, .. }) && e.to_string().contains("baseline"), "{e}");
+}
