@@ -86,7 +86,9 @@ impl OutputPlan {
         let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
         if !extensions.is_empty() && !extensions.contains(&ext.as_str()) {
             let list: Vec<String> = extensions.iter().map(|e| format!(".{e}")).collect();
-            return Err(fail(format!("the file name must end in {}", list.join(" or "))));
+            let (last, rest) = list.split_last().expect("extensions");
+            let all = if rest.is_empty() { last.clone() } else { format!("{} or {last}", rest.join(", ")) };
+            return Err(fail(format!("the file must end in {all}")));
         }
         if path.is_dir() {
             return Err(fail("is a folder; give a file name".into()));

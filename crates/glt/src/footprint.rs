@@ -57,7 +57,7 @@ fn gib(bytes: u128) -> String {
 ///
 /// ```
 /// use glassbox_glt::{footprint::check_training_memory, GltConfig};
-/// let c = GltConfig { d_model: 4096, n_heads: 4, ..GltConfig::tabular(2000, 2) };
+/// let c = GltConfig { d_model: 4096, n_heads: 4, ..GltConfig::tabular(24, 2) };
 /// let e = check_training_memory(&c, 256, 8 << 30).unwrap_err().to_string();
 /// assert!(e.contains("use --d-model"), "{e}");
 /// ```

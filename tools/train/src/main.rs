@@ -17,6 +17,7 @@ use glassbox_glt::checkpoint::Checkpoints;
 use glassbox_glt::lambda_path::PathOptions;
 use glassbox_glt::metrics::Metrics;
 use glassbox_glt::train::{train_with_checkpoints, LambdaChoice, Progress, SequenceSpec, TrainSpec};
+use glassbox_glt::{GltConfig, InputMode};
 
 /// Train a Group Lasso Transformer on a table (CSV, Parquet or Arrow IPC).
 #[derive(Parser, Debug)]
@@ -165,6 +166,19 @@ fn run(a: Args) -> Result<()> {
         bail!("--lr must be a positive number");
     }
     let lambda = lambda_choice(&a)?;
+    // The architecture's caps before the data is read (features and classes are checked after).
+    let sizes = GltConfig {
+        d_model: a.d_model,
+        n_heads: a.heads,
+        n_blocks: a.blocks,
+        d_ff: a.d_ff,
+        ..GltConfig::tabular(1, 2)
+    };
+    let sizes = match a.window {
+        Some(seq_len) => GltConfig { mode: InputMode::Sequence { seq_len }, ..sizes },
+        None => sizes,
+    };
+    sizes.validate()?;
     let sequence = match (&a.sequence_by, &a.order_by, a.window) {
         (Some(by), Some(order_by), Some(window)) => {
             Some(SequenceSpec { by: by.clone(), order_by: order_by.clone(), window })
