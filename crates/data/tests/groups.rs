@@ -122,3 +122,26 @@ fn serde_round_trip_and_validate() {
     let dup = FeatureGroups { names: names(&["x", "x"]), members: vec![vec![0], vec![1]] };
     assert!(dup.validate(2, "m").unwrap_err().to_string().contains("twice"));
 }
+
+/// A groups file of 100,000 groups over 10,000 features (one group per
+/// feature named by its exact name, and 90,000 that match nothing): it
+/// loads (lines found by binary search, literal names by hash), with one
+/// summary warning for the dropped groups instead of one line each.
+#[test]
+fn a_hundred_thousand_groups_load_with_one_summary_warning() {
+    let f: Vec<String> = (0..10_000).map(|i| format!("f{i}")).collect();
+    let mut text = String::from("[groups]\n");
+    for i in 0..100_000 {
+        if i < 10_000 {
+            text.push_str(&format!("g{i} = [\"f{i}\"]\n"));
+        } else {
+            text.push_str(&format!("g{i} = [\"absent{i}\", \"x{i}*\"]\n"));
+        }
+    }
+    let (g, warnings) = FeatureGroups::from_toml(&text, "big.toml", &f).unwrap();
+    assert_eq!(g.len(), 10_000);
+    assert_eq!(g.members[1234], vec![1234]);
+    assert_eq!(warnings.len(), 1, "{:?}", &warnings[..warnings.len().min(3)]);
+    assert!(warnings[0].contains("90000 groups match no feature"), "{}", warnings[0]);
+    g.validate(f.len(), "big.toml").unwrap();
+}
