@@ -27,6 +27,27 @@ def test_corrupted_model_file(tmp_path, demo_model_path):
     assert issubclass(glassbox.ModelFileError, ValueError)
 
 
+def test_any_flipped_byte_is_refused(tmp_path, demo_model_path):
+    raw = demo_model_path.read_bytes()
+    rng = np.random.default_rng(14)
+    for at in rng.integers(8, len(raw), size=20):
+        flipped = bytearray(raw)
+        flipped[at] ^= 0x5A
+        bad = tmp_path / f"flip{at}.glt"
+        bad.write_bytes(bytes(flipped))
+        with pytest.raises(glassbox.ModelFileError, match=f"flip{at}.glt.*checksum"):
+            glassbox.load(str(bad))
+
+
+def test_a_value_beyond_f32_names_row_and_column(demo_model, demo_df):
+    bad = demo_df.copy()
+    bad.loc[3, "Wagon_Speed"] = 1e39
+    with pytest.raises(ValueError, match=r'row 3, column "Wagon_Speed".*f32'):
+        demo_model.predict_proba(bad)
+    with pytest.raises(ValueError, match=r'row 3, column "Wagon_Speed".*f32'):
+        glassbox.IntegratedGradients(demo_model, **FIXED).attribute(bad)
+
+
 def test_missing_feature_column(demo_model, demo_df):
     with pytest.raises(ValueError, match="Wagon_Twist14m"):
         demo_model.predict_proba(demo_df.drop(columns=["Wagon_Twist14m"]))
