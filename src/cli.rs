@@ -25,16 +25,16 @@ pub struct IntegrationArgs {
     /// Integration: adaptive (refines each row until |δ| ≤ max(rel·|ΔF|, abs)), or a fixed rule: gausslegendre, riemann_left, riemann_right, riemann_middle, riemann_trapezoid (`--method gausslegendre --steps 50` gives Captum's numbers).
     #[arg(long, default_value = "adaptive")]
     pub method: String,
-    /// Steps n of a fixed --method [default: 50].
+    /// Steps n of a fixed --method [default: 50; at most 100000].
     #[arg(long)]
     pub steps: Option<usize>,
     /// REL[,ABS]. adaptive: stop when |δ| ≤ max(REL·|F(x) − F(x')|, ABS) [default: 1e-3,1e-6]; fixed --method: double n per row until |δ|/|ΔF| < REL (no ABS).
     #[arg(long, allow_hyphen_values = true)]
     pub tolerance: Option<String>,
-    /// adaptive: gradient evaluations allowed per (row, baseline) path; a row that needs more is reported as not converged [default: 2000].
+    /// adaptive: gradient evaluations allowed per (row, baseline) path; a row that needs more is reported as not converged [default: 2000; at most 1000000].
     #[arg(long)]
     pub max_evaluations: Option<usize>,
-    /// Fixed --method with --tolerance: the largest n tried [default: 1600].
+    /// Fixed --method with --tolerance: the largest n tried [default: 1600; at most 100000].
     #[arg(long)]
     pub max_steps: Option<usize>,
     /// Explained output: probability or logit.
@@ -85,7 +85,7 @@ pub struct BaselineArgs {
     /// Weight column: the weighted baseline (and evaluate's significance Z).
     #[arg(long)]
     pub weight_column: Option<String>,
-    /// Number of background/weighted baselines K.
+    /// Number of background/weighted baselines K (1 to 10000).
     #[arg(long, default_value_t = 10)]
     pub baselines: usize,
     /// Seed of the baseline draws (and of evaluate's random control).
@@ -96,7 +96,7 @@ pub struct BaselineArgs {
 /// `--threads` and `--quiet`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct RunArgs {
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 4 per core).
     #[arg(long)]
     pub threads: Option<usize>,
     /// No progress bars.
