@@ -124,8 +124,8 @@ pub fn load_table_with(path: &Path, options: &mut dyn FnMut(&[String]) -> LoadOp
 pub fn table_header(path: &Path) -> Result<Vec<String>, DataError> {
     let schema = match TableFormat::of(path)? {
         TableFormat::Csv => return csv_header(path),
-        TableFormat::Parquet => parquet_reader(path)?.schema().clone(),
-        TableFormat::Arrow => ipc_batches(path)?.0,
+        TableFormat::Parquet => without_panics(path, || Ok(parquet_reader(path)?.schema().clone()))?,
+        TableFormat::Arrow => without_panics(path, || ipc_batches(path))?.0,
     };
     Ok(schema.fields().iter().map(|f| f.name().trim().to_string()).collect())
 }
@@ -141,7 +141,22 @@ pub fn read_table_columns(path: &Path, na: &MissingValues) -> Result<(Vec<String
 /// A Parquet or Arrow IPC file as named [`Column`]s (all record batches,
 /// all row groups, in file order).
 pub fn read_columnar(path: &Path) -> Result<(Vec<String>, Vec<Column>), DataError> {
-    let (schema, batches) = match TableFormat::of(path)? {
+    let (names, columns) = match TableFormat::of(path)? {
+        TableFormat::Csv => {
+            return Err(DataError::Format { path: path.to_path_buf(), message: "a CSV file is not columnar".into() })
+        }
+        _ => without_panics(path, || {
+            let (schema, batches) = decode_columnar(path)?;
+            let names: Vec<String> = schema.fields().iter().map(|f| f.name().trim().to_string()).collect();
+            columns_of(path, &schema, &batches, names)
+        })?,
+    };
+    Ok((names, columns))
+}
+
+/// The schema and record batches of a Parquet or Arrow IPC file.
+fn decode_columnar(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>), DataError> {
+    Ok(match TableFormat::of(path)? {
         TableFormat::Parquet => {
             let builder = parquet_reader(path)?;
             let schema = builder.schema().clone();
@@ -153,12 +168,19 @@ pub fn read_columnar(path: &Path) -> Result<(Vec<String>, Vec<Column>), DataErro
         TableFormat::Csv => {
             return Err(DataError::Format { path: path.to_path_buf(), message: "a CSV file is not columnar".into() })
         }
-    };
-    let names: Vec<String> = schema.fields().iter().map(|f| f.name().trim().to_string()).collect();
+    })
+}
+
+fn columns_of(
+    path: &Path,
+    schema: &SchemaRef,
+    batches: &[RecordBatch],
+    names: Vec<String>,
+) -> Result<(Vec<String>, Vec<Column>), DataError> {
     let mut columns = Vec::with_capacity(names.len());
     for (c, field) in schema.fields().iter().enumerate() {
         let mut column: Option<Column> = None;
-        for batch in &batches {
+        for batch in batches {
             let part = to_column(path, field, batch.column(c))?;
             match (&mut column, part) {
                 (None, part) => column = Some(part),
@@ -170,6 +192,23 @@ pub fn read_columnar(path: &Path) -> Result<(Vec<String>, Vec<Column>), DataErro
         columns.push(column.unwrap_or_else(|| empty_column(field.data_type())));
     }
     Ok((names, columns))
+}
+
+/// Runs a decoder of the arrow-rs crates, turning a panic of theirs on a
+/// malformed file (fuzzing found `unimplemented!` on unknown type ids in a
+/// Parquet file's embedded Arrow schema) into an error naming the file.
+/// The panic hook is silenced meanwhile, so the user sees one line; the
+/// hook is process-wide, so swaps are serialised.
+fn without_panics<T>(path: &Path, decode: impl FnOnce() -> Result<T, DataError>) -> Result<T, DataError> {
+    static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = HOOK.lock().unwrap_or_else(|e| e.into_inner());
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode));
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|_| {
+        Err(format_error(path, "the file is corrupted, or uses a feature this reader does not support"))
+    })
 }
 
 fn format_error(path: &Path, e: impl std::fmt::Display) -> DataError {
