@@ -164,7 +164,8 @@ pub fn train_with_checkpoints(
         Some(seq) => InputMode::Sequence { seq_len: seq.window },
     };
     config.validate()?;
-    crate::footprint::check_training_memory(&config, spec.fit.batch_size, crate::footprint::memory_budget())?;
+    let batch = spec.fit.batch_size.min(split.train.len()).max(1);
+    crate::footprint::check_training_memory(&config, batch, crate::footprint::memory_budget())?;
     let x = model_inputs(data, spec.sequence.as_ref(), &scaler)?.x;
     let x = x.mapv(|v| v as f32);
     let part = |rows: &[usize]| Examples::new(x.select(Axis(0), rows), rows.iter().map(|&r| labels[r]).collect());
