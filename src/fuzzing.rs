@@ -8,8 +8,8 @@ use std::path::Path;
 use crate::data::{load_csv_from_reader, FeatureGroups, LoadOptions};
 use crate::glt::Model;
 
-/// A model file's bytes: an error, or a model that runs to finite outputs
-/// and writes itself back to a file that loads as the same model.
+/// A model file's bytes: an error, or a model that runs (its outputs may
+/// overflow for extreme weights: IG refuses those) and writes itself back to a file that loads as the same model.
 pub fn model_file(data: &[u8]) {
     let Ok(model) = Model::from_bytes(data, Path::new("fuzz.glt")) else { return };
     let bytes = model.to_bytes().expect("a loaded model encodes");

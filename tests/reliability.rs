@@ -20,7 +20,7 @@ fn fails(name: &str, args: &[&str], dir: &Path, needles: &[&str]) -> String {
     let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
     let errors: Vec<&&str> = lines.iter().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(errors.len(), 1, "{name} {args:?}: expected one error line, got {err}");
-    let lines = vec![*lines.last().unwrap()];
+    let lines = [*lines.last().unwrap()];
     assert!(lines[0].starts_with("error:"), "{name} {args:?}: the error is not last: {err}");
     for n in needles {
         assert!(lines[0].contains(n), "{name} {args:?}: '{}' lacks '{n}'", lines[0]);
@@ -146,8 +146,11 @@ fn caps_say_what_to_use_instead() {
         args.extend(extra);
         fails("train", &args, &dir, needles)
     };
-    train(&["--d-model", "1000000"], &["d_model 1000000", "use at most 4096"]);
-    train(&["--window", "100000", "--sequence-by", "Tc_BaseCode", "--order-by", "Tc_date"], &["window 100000", "4096"]);
+    train(&["--d-model", "1000000"], &["--d-model 1000000", "use --d-model 4096"]);
+    train(
+        &["--window", "100000", "--sequence-by", "Tc_BaseCode", "--order-by", "Tc_date"],
+        &["--window 100000", "4096"],
+    );
     train(&["--d-model", "4096", "--heads", "4", "--d-ff", "16384", "--blocks", "64"], &["memory", "use --d-model"]);
     assert!(!dir.join("x.glt").exists());
 }

@@ -35,19 +35,12 @@ impl<R> LineLimit<R> {
 impl<R: Read> Read for LineLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let got = &buf[..n];
-        match got.iter().position(|&b| b == b'\n') {
-            None => self.since_newline += n,
-            Some(first) => {
-                if self.since_newline + first > self.limit {
-                    return Err(too_long(self.limit));
-                }
-                let last = got.iter().rposition(|&b| b == b'\n').unwrap_or(first);
-                self.since_newline = n - 1 - last;
+        // Every line of this read, the first continuing the last read's (a bare CR ends a line too).
+        for (i, segment) in buf[..n].split(|&b| b == b'\n' || b == b'\r').enumerate() {
+            self.since_newline = if i == 0 { self.since_newline + segment.len() } else { segment.len() };
+            if self.since_newline > self.limit {
+                return Err(too_long(self.limit));
             }
-        }
-        if self.since_newline > self.limit {
-            return Err(too_long(self.limit));
         }
         Ok(n)
     }

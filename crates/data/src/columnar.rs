@@ -104,7 +104,13 @@ pub fn load_table(path: &Path, opts: &LoadOptions) -> Result<Dataset, DataError>
 /// ```
 pub fn load_table_with(path: &Path, options: &mut dyn FnMut(&[String]) -> LoadOptions) -> Result<Dataset, DataError> {
     match TableFormat::of_file(path)? {
+        TableFormat::Csv if std::fs::metadata(path).is_ok_and(|m| m.is_file()) => {
+            // A regular file can be opened twice: its header, then the table, streamed.
+            let names = csv_header(path)?;
+            load_csv(path, &options(&names))
+        }
         TableFormat::Csv => {
+            // A pipe or FIFO is read once, into memory.
             let io = |source| DataError::Io { path: path.to_path_buf(), source };
             let file = File::open(path).map_err(io)?;
             let mut bytes = Vec::new();

@@ -89,7 +89,7 @@ impl GltConfig {
     /// Checks that the sizes make a model: each within its cap
     /// ([`MAX_D_MODEL`], [`MAX_D_FF`], [`MAX_BLOCKS`], [`MAX_WINDOW`],
     /// [`MAX_FEATURES`], [`MAX_CLASSES`]; how much memory training a
-    /// configuration needs is [`crate::memory`]'s part), `n_heads | d_model`,
+    /// configuration needs is [`crate::footprint`]'s part), `n_heads | d_model`,
     /// `layer_norm_eps` positive and finite, dropout in `[0, 1)`.
     ///
     /// ```

@@ -21,7 +21,7 @@ pub enum GltError {
     #[error("{0}")]
     Write(std::io::Error),
     /// A finite input value that f32, the model's precision, cannot hold.
-    #[error("{}row {row}, column {column:?}: {value:e} is beyond the ±3.4e38 range of the model's f32; rescale the column (for example to other units)", table_prefix(table))]
+    #[error("{}row {row}, column {column:?}: {value:e} is beyond the ±3.4e38 range of the model's f32 (as it is, or standardised by the training mean and spread); rescale the column (for example to other units)", table_prefix(table))]
     OutOfRange {
         /// The table the row came from, when known.
         table: Option<PathBuf>,

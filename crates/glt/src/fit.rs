@@ -148,7 +148,7 @@ impl Problem<'_> {
         on_epoch: &mut dyn FnMut(usize, f64, f64),
     ) -> Fitted {
         let start = self.start(params, lasso, opts);
-        self.fit_from(start, lasso, opts, epochs, on_epoch, &mut |_| {})
+        self.fit_from(start, lasso, opts, epochs, on_epoch, &mut |_| true)
     }
 
     /// The state of a fit before its first epoch: fresh AdamW moments, the
@@ -168,7 +168,7 @@ impl Problem<'_> {
 
     /// [`Problem::fit`] from a saved `state` (a fresh [`Problem::start`] or
     /// a checkpoint): `on_state` sees the state after every epoch that does
-    /// not end the fit, and resuming from any of them gives bitwise the
+    /// not end the fit (returning `false` stops the fit there), and resuming from any of them gives bitwise the
     /// same result as not stopping (each epoch's shuffle and dropout are
     /// seeded from the epoch number, not from a running generator).
     pub fn fit_from(
@@ -178,7 +178,7 @@ impl Problem<'_> {
         opts: &FitOptions,
         epochs: usize,
         on_epoch: &mut dyn FnMut(usize, f64, f64),
-        on_state: &mut dyn FnMut(&FitState),
+        on_state: &mut dyn FnMut(&FitState) -> bool,
     ) -> Fitted {
         let FitState { params, mut adam, mut best, mut since_best, next_epoch } = state;
         let mut params: Vec<Arc<Tensor<f32>>> = params.into_iter().map(Arc::new).collect();
@@ -212,7 +212,9 @@ impl Problem<'_> {
                     since_best,
                     next_epoch: epoch + 1,
                 };
-                on_state(&state);
+                if !on_state(&state) {
+                    break;
+                }
             }
         }
         if lasso.lambda > 0.0 {

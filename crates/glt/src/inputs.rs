@@ -6,6 +6,7 @@
 //! missing mask `m = isnan(x)` and imputation `x ← mean` where `m`.
 
 use glassbox_autodiff::Tensor;
+use ndarray::Dimension;
 
 use crate::data::{sequence_windows, DataError, Dataset};
 use crate::report::TrainingReport;
@@ -86,7 +87,32 @@ pub fn model_inputs(data: &Dataset, sequence: Option<&SequenceSpec>, scaler: &Sc
         }
     };
     check_f32_range(data.x.view().into_dyn(), &data.feature_names, Some(&data.path))?;
+    check_scaled_range(data.x.view().into_dyn(), scaler, &data.feature_names, Some(&data.path))?;
     Ok(ModelInputs::impute(raw, scaler))
+}
+
+/// Refuses a value whose standardised `z = (x − mean)/std` f32 cannot
+/// hold (a value within f32's range, over a tiny spread):
+/// [`GltError::OutOfRange`] as [`check_f32_range`].
+pub fn check_scaled_range(
+    x: ndarray::ArrayViewD<'_, f64>,
+    scaler: &Scaler,
+    feature_names: &[String],
+    source: Option<&std::path::Path>,
+) -> Result<(), GltError> {
+    let beyond = x.indexed_iter().find(|(i, v)| {
+        let j = i[i.ndim() - 1];
+        v.is_finite() && ((*v - scaler.mean[j]) / scaler.std[j]).abs() > f64::from(f32::MAX)
+    });
+    match beyond {
+        None => Ok(()),
+        Some((i, &value)) => Err(GltError::OutOfRange {
+            table: source.map(|p| p.to_path_buf()),
+            row: i[0],
+            column: feature_names.get(i[i.ndim() - 1]).cloned().unwrap_or_default(),
+            value,
+        }),
+    }
 }
 
 /// Refuses a finite value that the model's f32 cannot hold (`|v| > f32::MAX`

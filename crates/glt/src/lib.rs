@@ -39,7 +39,7 @@ pub mod scoring;
 pub mod train;
 
 pub use architecture::Glt;
-pub use config::{GltConfig, InputMode};
+pub use config::{GltConfig, InputMode, MAX_BLOCKS, MAX_CLASSES, MAX_D_FF, MAX_D_MODEL, MAX_FEATURES, MAX_WINDOW};
 pub use error::GltError;
 pub use glassbox_data as data;
 pub use inputs::ModelInputs;

@@ -61,6 +61,7 @@ impl Model {
     fn logits_f32(&self, x: &Tensor<f64>) -> Result<Array2<f32>, GltError> {
         check_rows(x.shape(), &self.glt.row_shape())?;
         crate::inputs::check_f32_range(x.view(), &self.feature_names, None)?;
+        crate::inputs::check_scaled_range(x.view(), &self.scaler, &self.feature_names, None)?;
         let mut x = x.clone();
         self.scaler.impute(&mut x);
         Ok(crate::fit::logits_chunked(&self.glt, &self.scaler, &self.params, &x.mapv(|v| v as f32)))

@@ -37,11 +37,17 @@ pub(crate) fn model_of(body: Body) -> Result<Model, String> {
     if s.mean.len() != f || s.std.len() != f || s.missing.len() != f {
         return Err(format!("the scaler does not have one entry per feature ({f})"));
     }
-    if let Some(i) = s.mean.iter().position(|m| !m.is_finite()) {
-        return Err(format!("the scaler's mean of {:?} is not finite", body.feature_names[i]));
+    // In f32, the precision the model runs in.
+    let f32_max = f64::from(f32::MAX);
+    if let Some(i) = s.mean.iter().position(|m| !(m.is_finite() && m.abs() <= f32_max)) {
+        return Err(format!("the scaler's mean of {:?} is not a finite f32", body.feature_names[i]));
     }
-    if let Some(i) = s.std.iter().position(|v| !(v.is_finite() && *v > 0.0)) {
-        return Err(format!("the scaler's spread of {:?} is not a positive finite number", body.feature_names[i]));
+    let spread_ok = |v: f64| v.is_finite() && v >= f64::from(f32::MIN_POSITIVE) && v <= f32_max;
+    if let Some(i) = s.std.iter().position(|&v| !spread_ok(v)) {
+        return Err(format!("the scaler's spread of {:?} is not a positive finite f32", body.feature_names[i]));
+    }
+    if (c.layer_norm_eps as f32) < f32::MIN_POSITIVE {
+        return Err(format!("layer_norm_eps {} is zero in f32, the model's precision", c.layer_norm_eps));
     }
     if body.class_names.len() != c.n_classes {
         return Err(format!("the model has {} classes but stores {} class names", c.n_classes, body.class_names.len()));

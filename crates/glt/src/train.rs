@@ -205,10 +205,10 @@ pub fn train_with_checkpoints(
             None => problem.start(start, lasso, &spec.fit),
         };
         let mut failed = None;
+        // A checkpoint that cannot be written stops the run at once (its point is not to lose work).
         let fitted = problem.fit_from(state, lasso, &spec.fit, epochs, on_epoch, &mut |s| {
-            if failed.is_none() {
-                failed = c.save_state(s).err();
-            }
+            failed = c.save_state(s).err();
+            failed.is_none()
         });
         if let Some(e) = failed {
             return Err(e);

@@ -245,7 +245,8 @@ pub fn explain<M: Explainable + ?Sized>(
             if let Some(t) = cfg.tolerance {
                 let met = rel < t.rel;
                 e.converged[r] = met;
-                if !met && n * 2 <= t.max_steps {
+                // A non-finite row is refused below, not doubled to the cap.
+                if !met && rel.is_finite() && n * 2 <= t.max_steps {
                     next.push(r);
                 }
             }

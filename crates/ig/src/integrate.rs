@@ -339,6 +339,9 @@ pub fn integrate<T: Float, M: Explainable + ?Sized>(
     // step order. A path whose n points do not fit one chunk's share of the
     // budget is walked in blocks of steps, each block's sum continuing the
     // previous one, so the additions (and the bits) are those of one block.
+    if spec.weights.len() != spec.alphas.len() {
+        return Err(IgError::Config(format!("{} nodes but {} weights", spec.alphas.len(), spec.weights.len())));
+    }
     let per_chunk = spec.memory_budget / rayon::current_num_threads().max(1);
     let block = (per_chunk / model.bytes_per_row().max(1)).clamp(1, spec.alphas.len().max(1));
     let mut sums: Vec<Vec<f64>> = vec![vec![0.0f64; row_len]; groups.len()];

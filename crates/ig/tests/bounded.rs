@@ -20,7 +20,7 @@ fn long_paths_in_small_budgets_give_the_same_bits() {
     for method in [Method::GaussLegendre, Method::RiemannMiddle] {
         for precision in [Precision::F32, Precision::F64] {
             let cfg = |budget| IgConfig { precision, ..fixed(method, 3000, budget) };
-            // 1 KiB per row: a 4 MiB budget holds ~4,000 points per chunk (split among the threads);
+            // 1 KiB per row: a 64 MiB budget holds all 3,000 points of a path in one chunk (split among the threads);
             // 64 KiB holds 64, so each path of 3,000 steps is walked in ~47+ blocks.
             let whole = explain(&net, &x, &base, &cfg(64 << 20)).unwrap();
             let blocks = explain(&net, &x, &base, &cfg(64 << 10)).unwrap();

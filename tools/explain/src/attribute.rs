@@ -178,7 +178,7 @@ pub fn run(a: Args) -> Result<()> {
         }
     }
 
-    // Charts and --out are staged and moved into place together, after all were written.
+    // Charts are staged and moved into place after all were drawn; --out is written atomically.
     let folder = |p: &std::path::Path| p.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
     let mut plots = a.plot.as_deref().map(|p| StagedFiles::new(&folder(p))).transpose()?;
     if let (Some(path), Some(stage)) = (&a.plot, plots.as_mut()) {

@@ -38,7 +38,7 @@ struct Args {
 
 fn run(a: Args) -> Result<()> {
     let mut plan = OutputPlan::default();
-    plan.input("the model", &a.model);
+    plan.input("MODEL", &a.model);
     if let Some(out) = &a.safetensors {
         plan.output("--safetensors", out, &["safetensors"])?;
     }

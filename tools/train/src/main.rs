@@ -143,13 +143,6 @@ fn run(a: Args) -> Result<()> {
     if let Some(r) = &a.report {
         plan.output("--report", r, &["json"])?;
     }
-    let mut checkpoints = a.checkpoint.as_deref().map(|dir| Checkpoints::open(dir, a.resume)).transpose()?;
-    if let Some(c) = &checkpoints {
-        plan.output("--checkpoint", c.file(), &[])?;
-        if a.resume && !c.resumed() && !a.quiet {
-            eprintln!("--resume: {} holds no checkpoint yet; starting from the beginning", c.file().display());
-        }
-    }
     for (flag, v) in [
         ("--epochs", a.epochs),
         ("--batch-size", a.batch_size),
@@ -178,7 +171,24 @@ fn run(a: Args) -> Result<()> {
         Some(seq_len) => GltConfig { mode: InputMode::Sequence { seq_len }, ..sizes },
         None => sizes,
     };
+    for (flag, value, cap) in [
+        ("--d-model", a.d_model, glassbox_glt::MAX_D_MODEL),
+        ("--d-ff", a.d_ff, glassbox_glt::MAX_D_FF),
+        ("--blocks", a.blocks, glassbox_glt::MAX_BLOCKS),
+        ("--window", a.window.unwrap_or(1), glassbox_glt::MAX_WINDOW),
+    ] {
+        if value > cap {
+            bail!("{flag} {value} is above the cap of {cap}; use {flag} {cap} or less");
+        }
+    }
     sizes.validate()?;
+    let mut checkpoints = a.checkpoint.as_deref().map(|dir| Checkpoints::open(dir, a.resume)).transpose()?;
+    if let Some(c) = &checkpoints {
+        plan.output("--checkpoint", c.file(), &[])?;
+        if a.resume && !c.resumed() && !a.quiet {
+            eprintln!("--resume: {} holds no checkpoint yet; starting from the beginning", c.file().display());
+        }
+    }
     let sequence = match (&a.sequence_by, &a.order_by, a.window) {
         (Some(by), Some(order_by), Some(window)) => {
             Some(SequenceSpec { by: by.clone(), order_by: order_by.clone(), window })
@@ -261,10 +271,10 @@ fn run(a: Args) -> Result<()> {
         }
     })?;
     bar.finish_and_clear();
-    // The report and the model are staged, then moved into place together.
+    // The model and a report in its folder are staged, then moved into place one after the other.
     let folder = |p: &std::path::Path| p.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
     let mut stage = StagedFiles::new(&folder(&a.out))?;
-    model.save(&stage.path(&a.out))?;
+    model.save(&stage.path(&a.out)).with_context(|| format!("--out {}", a.out.display()))?;
     if let Some(path) = &a.report {
         let json = serde_json::to_vec_pretty(&model.report).context("encoding the report")?;
         if folder(path) == folder(&a.out) {
