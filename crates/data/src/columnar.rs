@@ -228,8 +228,10 @@ fn open(path: &Path) -> Result<File, DataError> {
 fn parquet_reader(
     path: &Path,
 ) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder<File>, DataError> {
-    parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(open(path)?)
-        .map_err(|e| format_error(path, e))
+    let mut file = open(path)?;
+    let len = file.metadata().map_err(|source| DataError::Io { path: path.to_path_buf(), source })?.len();
+    crate::parquet_footer::check_footer(&mut file, len).map_err(|e| format_error(path, e))?;
+    parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format_error(path, e))
 }
 
 /// An Arrow IPC file (`ARROW1` magic) or stream: its schema and batches.

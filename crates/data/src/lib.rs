@@ -28,6 +28,7 @@ mod load;
 mod memory;
 mod missing;
 mod outputs;
+mod parquet_footer;
 mod split;
 mod table;
 mod windows;

@@ -55,7 +55,7 @@ fn bench(c: &mut Criterion) {
         class_weights: balanced_class_weights(&set.y, 2),
     };
     let opts = FitOptions::default();
-    let lasso = GroupLasso { lambda: 0.01, groups: (0..FEATURES).map(|f| vec![f]).collect() };
+    let lasso = GroupLasso::new(0.01, (0..FEATURES).map(|f| vec![f]).collect());
 
     let mut group = c.benchmark_group("train_epoch_default_glt");
     group.sample_size(10);

@@ -24,7 +24,7 @@ use crate::optim::AdamW;
 use crate::GltError;
 
 const MAGIC: [u8; 4] = *b"GLTK";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// The checkpoint file inside a `--checkpoint` folder.
 pub const CHECKPOINT_FILE: &str = "train.checkpoint";
@@ -52,6 +52,7 @@ struct StoredFitted {
     epochs_run: usize,
     train_losses: Vec<f64>,
     val_losses: Vec<f64>,
+    kept_groups: Vec<usize>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -79,6 +80,7 @@ fn stored_fitted(f: &Fitted) -> StoredFitted {
         epochs_run: f.epochs_run,
         train_losses: f.train_losses.clone(),
         val_losses: f.val_losses.clone(),
+        kept_groups: f.kept_groups.clone(),
     }
 }
 
@@ -89,6 +91,7 @@ fn fitted(s: StoredFitted) -> Result<Fitted, String> {
         epochs_run: s.epochs_run,
         train_losses: s.train_losses,
         val_losses: s.val_losses,
+        kept_groups: s.kept_groups,
     })
 }
 

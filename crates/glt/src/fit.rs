@@ -1,6 +1,10 @@
 //! Mini-batch training of the GLT: AdamW on the weighted cross-entropy,
 //! the group-lasso proximal step after every optimizer step, dropout in
 //! training only, early stopping on validation loss (best weights kept).
+//! A penalised fit (λ > 0) instead stops once it has *settled*: for
+//! `settle` epochs the number of kept groups has not changed and the
+//! validation loss has moved by at most [`SETTLE_TOLERANCE`] of itself
+//! (`(max − min)/|last| ≤ tol` over the window).
 //!
 //! Determinism: batches are a seeded shuffle per epoch and each step's
 //! dropout RNG is seeded from (seed, epoch, step), so the same data and
@@ -25,6 +29,14 @@ use crate::Glt;
 /// Rows per inference chunk when evaluating.
 const EVAL_CHUNK: usize = 1024;
 
+/// How far (relative) the validation loss may move over the last `settle`
+/// epochs of a penalised fit that has settled.
+pub const SETTLE_TOLERANCE: f64 = 0.01;
+
+fn default_settle() -> usize {
+    5
+}
+
 /// Optimisation settings (SPEC §3 defaults).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FitOptions {
@@ -40,11 +52,15 @@ pub struct FitOptions {
     pub patience: usize,
     /// Seed of shuffling and dropout.
     pub seed: u64,
+    /// Epochs over which a penalised fit must be settled to stop early
+    /// (5; 0 = never: run `epochs_per_point`).
+    #[serde(default = "default_settle")]
+    pub settle: usize,
 }
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions { epochs: 200, batch_size: 256, lr: 1e-3, weight_decay: 1e-5, patience: 15, seed: 0 }
+        FitOptions { epochs: 200, batch_size: 256, lr: 1e-3, weight_decay: 1e-5, patience: 15, seed: 0, settle: 5 }
     }
 }
 
@@ -61,6 +77,36 @@ pub struct Fitted {
     pub train_losses: Vec<f64>,
     /// Validation loss per epoch.
     pub val_losses: Vec<f64>,
+    /// Groups with non-zero tokenizer rows after each epoch.
+    pub kept_groups: Vec<usize>,
+}
+
+/// What [`Problem::fit`] reports after each epoch.
+#[derive(Clone, Copy, Debug)]
+pub struct EpochEnd {
+    /// 0-based epoch.
+    pub epoch: usize,
+    /// Mean training loss.
+    pub train_loss: f64,
+    /// Validation loss.
+    pub val_loss: f64,
+    /// Validation ROC-AUC (binary) or accuracy (multi-class).
+    pub val_score: f64,
+    /// Groups with non-zero tokenizer rows.
+    pub kept_groups: usize,
+}
+
+/// Whether a penalised fit has settled over its last `settle` epochs (see
+/// the module docs).
+pub fn settled(val_losses: &[f64], kept_groups: &[usize], settle: usize) -> bool {
+    let n = val_losses.len();
+    if settle == 0 || n <= settle || kept_groups.len() != n {
+        return false;
+    }
+    let kept = &kept_groups[n - settle - 1..];
+    let losses = &val_losses[n - settle - 1..];
+    let (lo, hi) = losses.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    kept.iter().all(|&k| k == kept[0]) && hi - lo <= SETTLE_TOLERANCE * losses[settle].abs()
 }
 
 /// A fit between two epochs: everything the next epoch needs.
@@ -134,18 +180,18 @@ impl Problem<'_> {
 
     /// Trains from `params` with group-lasso strength `lasso.lambda` for at
     /// most `epochs` epochs, stopping after `patience` epochs without a new
-    /// best validation loss; `on_epoch(epoch, train_loss, val_loss)` is
-    /// called after each. A dense fit (λ = 0) returns its best epoch; a
-    /// penalised fit returns its last, because the shrinkage the penalty
-    /// is there to make raises the validation loss, and restoring the best
-    /// epoch would undo it.
+    /// best validation loss (penalised: once settled); `on_epoch` sees
+    /// each epoch's end. An unpenalised fit (λ = 0, also the refit on a
+    /// support) returns its best epoch; a penalised fit returns its last,
+    /// because the shrinkage the penalty is there to make raises the
+    /// validation loss, and restoring the best epoch would undo it.
     pub fn fit(
         &self,
         params: Vec<Tensor<f32>>,
         lasso: &GroupLasso,
         opts: &FitOptions,
         epochs: usize,
-        on_epoch: &mut dyn FnMut(usize, f64, f64),
+        on_epoch: &mut dyn FnMut(&EpochEnd),
     ) -> Fitted {
         let start = self.start(params, lasso, opts);
         self.fit_from(start, lasso, opts, epochs, on_epoch, &mut |_| true)
@@ -158,11 +204,18 @@ impl Problem<'_> {
         let w_idx = self.glt.tokenizer_weight();
         let adam = AdamW::new(&params, opts.lr, opts.weight_decay);
         let mut params = params;
-        if lasso.lambda > 0.0 {
+        if lasso.constrains() {
             lasso.prox(&mut params[w_idx], opts.lr);
         }
         let val_loss = self.loss(&self.logits(&params, self.val), &self.val.y);
-        let best = Fitted { params: params.clone(), val_loss, epochs_run: 0, train_losses: vec![], val_losses: vec![] };
+        let best = Fitted {
+            params: params.clone(),
+            val_loss,
+            epochs_run: 0,
+            train_losses: vec![],
+            val_losses: vec![],
+            kept_groups: vec![],
+        };
         FitState { params, adam, best, since_best: 0, next_epoch: 0 }
     }
 
@@ -177,7 +230,7 @@ impl Problem<'_> {
         lasso: &GroupLasso,
         opts: &FitOptions,
         epochs: usize,
-        on_epoch: &mut dyn FnMut(usize, f64, f64),
+        on_epoch: &mut dyn FnMut(&EpochEnd),
         on_state: &mut dyn FnMut(&FitState) -> bool,
     ) -> Fitted {
         let FitState { params, mut adam, mut best, mut since_best, next_epoch } = state;
@@ -187,14 +240,22 @@ impl Problem<'_> {
         for epoch in next_epoch..epochs {
             let train_loss = self.run_epoch(&mut params, &mut adam, lasso, opts, epoch, &mut order);
             let current = unwrap(&params);
-            let val_loss = self.loss(&self.logits(&current, self.val), &self.val.y);
+            let logits = self.logits(&current, self.val);
+            let val_loss = self.loss(&logits, &self.val.y);
+            let (auc, accuracy) = crate::scoring::validation_scores(&softmax_rows(&logits), &self.val.y);
+            let kept_groups = lasso.norms(&current[self.glt.tokenizer_weight()]).iter().filter(|&&n| n > 0.0).count();
             best.train_losses.push(train_loss);
             best.val_losses.push(val_loss);
+            best.kept_groups.push(kept_groups);
             best.epochs_run = epoch + 1;
-            on_epoch(epoch, train_loss, val_loss);
+            let val_score = auc.unwrap_or(accuracy);
+            on_epoch(&EpochEnd { epoch, train_loss, val_loss, val_score, kept_groups });
             let improved = val_loss < best.val_loss;
-            if improved || lasso.lambda > 0.0 {
+            if improved || lasso.shrinks() {
                 best.params = current.clone();
+            }
+            if lasso.shrinks() && settled(&best.val_losses, &best.kept_groups, opts.settle) {
+                break;
             }
             if improved {
                 (best.val_loss, since_best) = (val_loss, 0);
@@ -217,7 +278,7 @@ impl Problem<'_> {
                 }
             }
         }
-        if lasso.lambda > 0.0 {
+        if lasso.shrinks() {
             best.val_loss = *best.val_losses.last().unwrap_or(&best.val_loss);
         }
         best
@@ -259,7 +320,7 @@ impl Problem<'_> {
             };
             let mut refs: Vec<&mut Tensor<f32>> = params.iter_mut().map(Arc::make_mut).collect();
             adam.step(&mut refs, &grads, &decay);
-            if lasso.lambda > 0.0 {
+            if lasso.constrains() {
                 lasso.prox(refs[w_idx], opts.lr);
             }
         }

@@ -5,6 +5,11 @@
 //! `λ·Σ_g √p_g·‖W_g‖_F`, and after every optimizer step the proximal map
 //! (block soft-threshold) `W_g ← max(0, 1 − η·λ·√p_g / ‖W_g‖_F)·W_g`
 //! (`η` = current learning rate) sets whole groups to exact zeros.
+//!
+//! The relaxed refit ([`crate::refit`]) fits with `λ = 0` on a chosen
+//! support: the groups outside it are *held at zero*, their rows reset to
+//! exact zeros after every step, so the refit never brings back a group the
+//! path dropped.
 
 use glassbox_autodiff::Tensor;
 use ndarray::Axis;
@@ -16,9 +21,37 @@ pub struct GroupLasso {
     pub lambda: f64,
     /// Feature indices (tokenizer rows) of each group.
     pub groups: Vec<Vec<usize>>,
+    /// Per group: held at exact zero whatever the gradient (empty: none).
+    pub held_at_zero: Vec<bool>,
 }
 
 impl GroupLasso {
+    /// The penalty `λ` over `groups`, no group held at zero.
+    pub fn new(lambda: f64, groups: Vec<Vec<usize>>) -> Self {
+        GroupLasso { lambda, groups, held_at_zero: Vec::new() }
+    }
+
+    /// No penalty (`λ = 0`), every group outside `support` held at zero:
+    /// the relaxed refit of a selected model.
+    pub fn on_support(groups: Vec<Vec<usize>>, support: &[bool]) -> Self {
+        GroupLasso { lambda: 0.0, held_at_zero: support.iter().map(|&kept| !kept).collect(), groups }
+    }
+
+    /// Whether the penalty shrinks (`λ > 0`): a shrunken fit's validation
+    /// loss rises by design, so such fits are not early-stopped on it.
+    pub fn shrinks(&self) -> bool {
+        self.lambda > 0.0
+    }
+
+    /// Whether the proximal step changes anything (`λ > 0`, or groups held at zero).
+    pub fn constrains(&self) -> bool {
+        self.shrinks() || self.held_at_zero.iter().any(|&z| z)
+    }
+
+    fn held(&self, g: usize) -> bool {
+        self.held_at_zero.get(g).copied().unwrap_or(false)
+    }
+
     /// `‖W_g‖_F` of every group (in f64).
     pub fn norms(&self, w: &Tensor<f32>) -> Vec<f64> {
         self.groups
@@ -38,14 +71,14 @@ impl GroupLasso {
         self.lambda * self.groups.iter().zip(&norms).map(|(g, n)| (g.len() as f64).sqrt() * n).sum::<f64>()
     }
 
-    /// The proximal step with step size `eta`; returns how many groups are
-    /// exactly zero afterwards.
+    /// The proximal step with step size `eta` (groups held at zero are
+    /// zeroed); returns how many groups are exactly zero afterwards.
     ///
     /// ```
     /// use glassbox_glt::group_lasso::GroupLasso;
     /// use ndarray::array;
     /// // Group {0, 1} has ‖W_g‖ = 5 and √p = √2; threshold η·λ·√2 = √2.
-    /// let lasso = GroupLasso { lambda: 1.0, groups: vec![vec![0, 1], vec![2]] };
+    /// let lasso = GroupLasso::new(1.0, vec![vec![0, 1], vec![2]]);
     /// let mut w = array![[3.0f32, 0.0], [0.0, 4.0], [0.5, 0.0]].into_dyn();
     /// assert_eq!(lasso.prox(&mut w, 1.0), 1); // group {2}: ‖0.5‖ ≤ 1 → exact zero
     /// let scale = 1.0 - 2f64.sqrt() / 5.0;
@@ -55,11 +88,19 @@ impl GroupLasso {
     pub fn prox(&self, w: &mut Tensor<f32>, eta: f64) -> usize {
         let norms = self.norms(w);
         let mut zero = 0;
-        for (g, norm) in self.groups.iter().zip(norms) {
+        for (i, (g, norm)) in self.groups.iter().zip(norms).enumerate() {
             let threshold = eta * self.lambda * (g.len() as f64).sqrt();
-            let scale = if norm > threshold { 1.0 - threshold / norm } else { 0.0 };
+            let scale = if self.held(i) {
+                0.0
+            } else if norm > threshold {
+                1.0 - threshold / norm
+            } else {
+                0.0
+            };
             if scale == 0.0 {
                 zero += 1;
+            } else if threshold == 0.0 {
+                continue; // λ = 0 on a kept group: nothing to shrink
             }
             for &f in g {
                 let mut row = w.index_axis_mut(Axis(0), f);

@@ -2,6 +2,14 @@
 //! starts up to λ_max, recording each point; the sparsest model whose
 //! validation score is within [`AUC_SLACK`] of the path's best is kept.
 //!
+//! **A path that costs what it needs.** Each point stops once it has
+//! settled ([`crate::fit`]); the path stops once every group is zero; after
+//! two points in a row that keep the same groups the next grid point is
+//! skipped (a flat stretch); and where one step drops two or more groups,
+//! the geometric midpoint `√(λ_a·λ_b)` is fitted too (from the lower
+//! point's parameters), at most [`PathOptions::points`]`/2` times, so the
+//! supports in between are not missed.
+//!
 //! **λ_max** is computed, not guessed: the smallest λ at which the proximal
 //! step keeps every group at zero. With the tokenizer weight `W = 0` and
 //! the other parameters at the dense fit, the optimizer's update of group
@@ -39,6 +47,9 @@ pub struct PathPoint {
     pub val_accuracy: f64,
     /// Validation loss (class-weighted cross-entropy).
     pub val_loss: f64,
+    /// Epochs this point's fit ran.
+    #[serde(default)]
+    pub epochs: usize,
 }
 
 /// λ_max at the given (dense) parameters; see the module docs.
@@ -81,6 +92,8 @@ pub struct PathResult {
     pub params: Vec<Tensor<f32>>,
     /// λ_max.
     pub lambda_max: f64,
+    /// Fits run after the dense one (the phases `1..=fits`).
+    pub fits: usize,
 }
 
 /// How a path is laid out.
@@ -112,9 +125,10 @@ pub fn lambda_grid(lambda_max: f64, path: &PathOptions) -> Vec<f64> {
 pub type PointFit<'a, E> = dyn FnMut(usize, Vec<Tensor<f32>>, &GroupLasso) -> Result<Fitted, E> + 'a;
 
 /// Runs the path from a dense fit; `on_point` sees each recorded point.
-/// The fit of each point, `fit(point, warm start, lasso)` (points from 1,
-/// at most `path.epochs_per_point` epochs), is the caller's: training with
-/// checkpoints replays finished points and resumes the one in progress.
+/// The fit of each point, `fit(phase, warm start, lasso)` (phases from 1 in
+/// the order fitted, at most `path.epochs_per_point` epochs), is the
+/// caller's: training with checkpoints replays finished points and resumes
+/// the one in progress. Points are returned by increasing λ.
 #[allow(clippy::too_many_arguments)]
 pub fn run_path<E>(
     problem: &Problem<'_>,
@@ -129,8 +143,7 @@ pub fn run_path<E>(
     let w_idx = problem.glt.tokenizer_weight();
     let lmax = lambda_max(problem, &dense.params, groups, opts.batch_size);
     let record = |lambda: f64, fitted: &Fitted| {
-        let lasso = GroupLasso { lambda, groups: groups.to_vec() };
-        let norms = lasso.norms(&fitted.params[w_idx]);
+        let norms = GroupLasso::new(lambda, groups.to_vec()).norms(&fitted.params[w_idx]);
         let probs = problem.probabilities(&fitted.params, problem.val);
         let (auc, acc) = crate::scoring::validation_scores(&probs, &problem.val.y);
         PathPoint {
@@ -139,27 +152,42 @@ pub fn run_path<E>(
             val_roc_auc: auc,
             val_accuracy: acc,
             val_loss: fitted.val_loss,
+            epochs: fitted.epochs_run,
         }
     };
-    let mut points = vec![record(0.0, &dense)];
-    on_point(&points[0]);
-    let mut fits = vec![dense.params.clone()];
-    let mut current = dense.params;
-    for (i, lambda) in lambda_grid(lmax, path).into_iter().enumerate() {
-        let lasso = GroupLasso { lambda, groups: groups.to_vec() };
-        let fitted = fit(i + 1, current, &lasso)?;
+    let mut fits: Vec<(PathPoint, Vec<Tensor<f32>>)> = vec![(record(0.0, &dense), dense.params)];
+    on_point(&fits[0].0);
+    let mut phase = 0;
+    let mut fit_point = |lambda: f64, start: Vec<Tensor<f32>>, fits: &mut Vec<(PathPoint, Vec<Tensor<f32>>)>| {
+        phase += 1;
+        let fitted = fit(phase, start, &GroupLasso::new(lambda, groups.to_vec()))?;
         let point = record(lambda, &fitted);
         on_point(&point);
-        let all_zero = point.selected_groups.is_empty();
-        points.push(point);
-        fits.push(fitted.params.clone());
-        current = fitted.params;
-        if all_zero {
+        fits.push((point, fitted.params));
+        Ok::<_, E>(fits.len() - 1)
+    };
+    let grid = lambda_grid(lmax, path);
+    let (mut refinements, mut flat, mut current, mut i) = (path.points / 2, 0, 0, 0);
+    while i < grid.len() {
+        let latest = fit_point(grid[i], fits[current].1.clone(), &mut fits)?;
+        let (before, after) = (fits[current].0.selected_groups.len(), fits[latest].0.selected_groups.len());
+        if before >= after + 2 && refinements > 0 && current > 0 {
+            refinements -= 1;
+            let middle = (fits[current].0.lambda * grid[i]).sqrt();
+            fit_point(middle, fits[current].1.clone(), &mut fits)?;
+        }
+        if after == 0 {
             break;
         }
+        flat = if before == after { flat + 1 } else { 0 };
+        current = latest;
+        // Two points in a row with the same groups: a flat stretch, skip a grid point (never λ_max).
+        i += if flat >= 2 && i + 2 < grid.len() { 2 } else { 1 };
     }
+    fits.sort_by(|a, b| a.0.lambda.total_cmp(&b.0.lambda));
+    let (points, mut params): (Vec<PathPoint>, Vec<Vec<Tensor<f32>>>) = fits.into_iter().unzip();
     let chosen = choose(&points);
-    Ok(PathResult { params: fits.swap_remove(chosen), points, chosen, lambda_max: lmax })
+    Ok(PathResult { params: params.swap_remove(chosen), points, chosen, lambda_max: lmax, fits: phase })
 }
 
 /// The sparsest point whose validation score (ROC-AUC, or accuracy for

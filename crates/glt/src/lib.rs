@@ -7,7 +7,8 @@
 //!   standardisation.
 //! - [`group_lasso::GroupLasso`]: penalty and proximal step;
 //!   [`optim::AdamW`]; [`fit`] the mini-batch loop ([`fit::Problem::fit`]);
-//!   [`lambda_path`] the `--lambda auto` path; [`train::train`] the whole run.
+//!   [`lambda_path`] the `--lambda auto` path; [`refit`] the relaxed refit
+//!   on the chosen support; [`train::train`] the whole run.
 //! - [`scoring`]: validation scores, the tuned threshold and held-out
 //!   metrics; [`metrics`] the measures themselves; [`report`] what a run
 //!   records.
@@ -32,10 +33,12 @@ mod model_check;
 pub mod model_file;
 pub mod optim;
 pub mod params;
+pub mod refit;
 pub mod report;
 mod safetensors_export;
 pub mod scaler;
 pub mod scoring;
+pub mod sizing;
 pub mod train;
 
 pub use architecture::Glt;

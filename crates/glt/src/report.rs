@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::fit::FitOptions;
 use crate::lambda_path::{PathOptions, PathPoint};
 use crate::metrics::Metrics;
+use crate::refit::RefitReport;
 use crate::GltConfig;
 
 /// One feature group after training.
@@ -34,6 +35,9 @@ pub struct TrainingConfig {
     pub path: PathOptions,
     /// Whether classes were weighted `N / (C·N_c)`.
     pub balanced_class_weights: bool,
+    /// Whether a penalised choice was refit with λ = 0 on its support.
+    #[serde(default)]
+    pub refit: bool,
     /// Column whose values were kept within one split, if any.
     pub split_by: Option<String>,
     /// Rows in train / validation / test.
@@ -72,8 +76,12 @@ pub struct TrainingReport {
     pub validation: Metrics,
     /// Training-set missing cells per feature.
     pub missing: Vec<usize>,
-    /// Epochs run per fit (dense first).
+    /// Epochs run per fit: the dense (or fixed-λ) fit, each λ-path point
+    /// by increasing λ, then the refit.
     pub epochs_run: Vec<usize>,
+    /// The relaxed refit: both models' scores, and which was kept.
+    #[serde(default)]
+    pub refit: Option<RefitReport>,
     /// Training settings.
     pub config: TrainingConfig,
     /// The seed.

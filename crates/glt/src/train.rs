@@ -1,6 +1,7 @@
 //! From a loaded table to a trained [`Model`]: split, scaler, inputs
 //! (rows or sequence windows), a dense fit, the λ path (or one fixed λ),
-//! the validation-tuned threshold and the held-out report.
+//! the relaxed refit on the chosen support ([`crate::refit`]), the
+//! validation-tuned threshold and the held-out report.
 
 use glassbox_autodiff::Tensor;
 use ndarray::{Axis, IxDyn};
@@ -9,11 +10,12 @@ use crate::checkpoint::Checkpoints;
 use crate::data::{grouped_split, stratified_split, Dataset, FeatureGroups, Split};
 use crate::examples::Examples;
 pub use crate::fit::FitOptions;
-use crate::fit::{balanced_class_weights, Fitted, Problem};
+use crate::fit::{balanced_class_weights, EpochEnd, Fitted, Problem};
 use crate::group_lasso::GroupLasso;
 pub use crate::inputs::SequenceSpec;
 use crate::inputs::{extra, model_inputs};
 use crate::lambda_path::{run_path, PathOptions, PathPoint};
+use crate::refit::{score, support, RefitReport};
 use crate::report::{GroupReport, TrainingConfig, TrainingReport};
 use crate::scaler::Scaler;
 use crate::scoring::{metrics, tuned_threshold};
@@ -50,6 +52,8 @@ pub struct TrainSpec {
     pub split_by: Option<String>,
     /// Sequence mode, if any.
     pub sequence: Option<SequenceSpec>,
+    /// Refit the chosen support with λ = 0 ([`crate::refit`]; default on).
+    pub refit: bool,
 }
 
 impl TrainSpec {
@@ -63,6 +67,7 @@ impl TrainSpec {
             balanced: true,
             split_by: None,
             sequence: None,
+            refit: true,
         }
     }
 }
@@ -72,16 +77,12 @@ impl TrainSpec {
 pub enum Progress<'a> {
     /// An epoch of a fit ended.
     Epoch {
-        /// `"dense"`, or `"λ=…"` on the path.
+        /// `"dense"`, `"λ=…"` (on the path, or the fixed λ) or `"refit"`.
         phase: &'a str,
-        /// 0-based epoch.
-        epoch: usize,
         /// Maximum epochs of this fit.
         epochs: usize,
-        /// Mean training loss.
-        train_loss: f64,
-        /// Validation loss.
-        val_loss: f64,
+        /// The epoch's losses, validation score and kept groups.
+        end: &'a EpochEnd,
     },
     /// A point of the λ path was recorded.
     Path(&'a PathPoint),
@@ -102,6 +103,7 @@ impl TrainSpec {
             balanced: cfg.balanced_class_weights,
             split_by: cfg.split_by.clone(),
             sequence,
+            refit: cfg.refit,
         }
     }
 
@@ -192,7 +194,7 @@ pub fn train_with_checkpoints(
                          start: Vec<Tensor<f32>>,
                          lasso: &GroupLasso,
                          epochs: usize,
-                         on_epoch: &mut dyn FnMut(usize, f64, f64)|
+                         on_epoch: &mut dyn FnMut(&EpochEnd)|
      -> Result<Fitted, GltError> {
         let Some(c) = checkpoints.as_deref_mut() else {
             return Ok(problem.fit(start, lasso, &spec.fit, epochs, on_epoch));
@@ -218,35 +220,28 @@ pub fn train_with_checkpoints(
     };
 
     let init = glt.layout.init(seed);
-    let (params, lambda, path, lambda_max, epochs_run) = match &spec.lambda {
+    let (params, lambda, path, lambda_max, mut epochs_run, refit_phase) = match &spec.lambda {
         LambdaChoice::Fixed(lambda) => {
-            let lasso = GroupLasso { lambda: *lambda, groups: group_rows.clone() };
+            let lasso = GroupLasso::new(*lambda, group_rows.clone());
             let phase = format!("λ={lambda}");
-            let fitted = run_phase(0, init, &lasso, spec.fit.epochs, &mut |epoch, tl, vl| {
-                progress(Progress::Epoch {
-                    phase: &phase,
-                    epoch,
-                    epochs: spec.fit.epochs,
-                    train_loss: tl,
-                    val_loss: vl,
-                })
+            let fitted = run_phase(0, init, &lasso, spec.fit.epochs, &mut |end| {
+                progress(Progress::Epoch { phase: &phase, epochs: spec.fit.epochs, end })
             })?;
-            (fitted.params, *lambda, Vec::new(), None, vec![fitted.epochs_run])
+            (fitted.params, *lambda, Vec::new(), None, vec![fitted.epochs_run], 1)
         }
         LambdaChoice::Auto(path_opts) => {
-            let dense_lasso = GroupLasso { lambda: 0.0, groups: group_rows.clone() };
-            let dense = run_phase(0, init, &dense_lasso, spec.fit.epochs, &mut |epoch, tl, vl| {
-                progress(Progress::Epoch {
-                    phase: "dense",
-                    epoch,
-                    epochs: spec.fit.epochs,
-                    train_loss: tl,
-                    val_loss: vl,
-                })
+            let dense_lasso = GroupLasso::new(0.0, group_rows.clone());
+            let dense = run_phase(0, init, &dense_lasso, spec.fit.epochs, &mut |end| {
+                progress(Progress::Epoch { phase: "dense", epochs: spec.fit.epochs, end })
             })?;
             let dense_epochs = dense.epochs_run;
+            // The path reports points and its fits' epochs through one progress callback.
+            let path_progress = std::cell::RefCell::new(&mut *progress);
             let mut fit_point = |point: usize, start: Vec<Tensor<f32>>, lasso: &GroupLasso| {
-                run_phase(point, start, lasso, path_opts.epochs_per_point, &mut |_, _, _| {})
+                let phase = format!("λ={:.3e}", lasso.lambda);
+                run_phase(point, start, lasso, path_opts.epochs_per_point, &mut |end| {
+                    (*path_progress.borrow_mut())(Progress::Epoch { phase: &phase, epochs: path_opts.epochs_per_point, end })
+                })
             };
             let result = run_path(
                 &problem,
@@ -255,18 +250,34 @@ pub fn train_with_checkpoints(
                 &group_names,
                 &spec.fit,
                 path_opts,
-                &mut |p| progress(Progress::Path(p)),
+                &mut |p| (*path_progress.borrow_mut())(Progress::Path(p)),
                 &mut fit_point,
             )?;
             let lambda = result.points[result.chosen].lambda;
-            (result.params, lambda, result.points, Some(result.lambda_max), vec![dense_epochs])
+            let epochs = std::iter::once(dense_epochs).chain(result.points[1..].iter().map(|p| p.epochs)).collect();
+            (result.params, lambda, result.points, Some(result.lambda_max), epochs, result.fits + 1)
         }
+    };
+    // The relaxed refit of a penalised choice: λ = 0 on its support.
+    let (params, refit) = if spec.refit && lambda > 0.0 {
+        let keep = support(&group_rows, &params[glt.tokenizer_weight()]);
+        let lasso = GroupLasso::on_support(group_rows.clone(), &keep);
+        let fitted = run_phase(refit_phase, params.clone(), &lasso, spec.fit.epochs, &mut |end| {
+            progress(Progress::Epoch { phase: "refit", epochs: spec.fit.epochs, end })
+        })?;
+        epochs_run.push(fitted.epochs_run);
+        let kept = keep.iter().filter(|&&k| k).count();
+        let report =
+            RefitReport::new(score(&problem, &params, &test_set), score(&problem, &fitted.params, &test_set), fitted.epochs_run, kept);
+        (if report.kept { fitted.params } else { params }, Some(report))
+    } else {
+        (params, None)
     };
 
     let val_probs = problem.probabilities(&params, &val_set);
     let threshold = tuned_threshold(&val_probs, &val_set.y);
     let test_probs = problem.probabilities(&params, &test_set);
-    let lasso = GroupLasso { lambda, groups: group_rows };
+    let lasso = GroupLasso::new(lambda, group_rows);
     let norms = lasso.norms(&params[glt.tokenizer_weight()]);
     let member_names = groups.member_names(&data.feature_names);
     let group_reports: Vec<GroupReport> = group_names
@@ -297,6 +308,7 @@ pub fn train_with_checkpoints(
         lambda_max,
         missing: scaler.missing.clone(),
         epochs_run,
+        refit,
         config: TrainingConfig {
             model: glt.config.clone(),
             fit: spec.fit.clone(),
@@ -309,6 +321,7 @@ pub fn train_with_checkpoints(
                 LambdaChoice::Fixed(_) => PathOptions::default(),
             },
             balanced_class_weights: spec.balanced,
+            refit: spec.refit,
             split_by: split_key.map(str::to_string),
             split_rows: split.sizes(),
             label: spec.label.clone(),

@@ -4,6 +4,7 @@
 
 use glassbox_data::{load_columns, Column, FeatureGroups, LoadOptions};
 use glassbox_glt::lambda_path::PathOptions;
+use glassbox_glt::sizing::SizeDefaults;
 use glassbox_glt::train::{train, LambdaChoice, TrainSpec};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -27,8 +28,16 @@ fn setting<'py, T: for<'a> FromPyObject<'a, 'py>>(s: &Bound<'py, PyDict>, key: &
     }
 }
 
-fn spec(label: &str, s: &Bound<'_, PyDict>) -> PyResult<TrainSpec> {
+/// The run's settings for a table of `rows` rows: what `s` gives, the
+/// size defaults ([`SizeDefaults`]) for the rest.
+fn spec(label: &str, s: &Bound<'_, PyDict>, rows: usize) -> PyResult<TrainSpec> {
     let mut spec = TrainSpec::new(label);
+    let sized = SizeDefaults::for_rows(rows);
+    spec.model.d_model = sized.d_model;
+    spec.model.n_heads = sized.n_heads;
+    spec.model.n_blocks = sized.n_blocks;
+    spec.model.d_ff = sized.d_ff;
+    spec.fit.epochs = sized.epochs;
     for (name, v) in [
         ("d_model", &mut spec.model.d_model),
         ("n_heads", &mut spec.model.n_heads),
@@ -52,6 +61,8 @@ fn spec(label: &str, s: &Bound<'_, PyDict>) -> PyResult<TrainSpec> {
     spec.fit.patience = setting(s, "patience", spec.fit.patience)?;
     spec.fit.seed = setting(s, "seed", spec.fit.seed)?;
     spec.balanced = setting(s, "balanced", true)?;
+    spec.refit = setting(s, "refit", true)?;
+    spec.fit.settle = setting(s, "settle", spec.fit.settle)?;
     let lambda: String = setting(s, "lambda", "auto".to_string())?;
     spec.lambda = if lambda == "auto" {
         let points: usize = setting(s, "path_points", 8)?;
@@ -61,7 +72,7 @@ fn spec(label: &str, s: &Bound<'_, PyDict>) -> PyResult<TrainSpec> {
         LambdaChoice::Auto(PathOptions {
             points,
             min_ratio: PathOptions::default().min_ratio,
-            epochs_per_point: setting(s, "path_epochs", 50)?,
+            epochs_per_point: setting(s, "path_epochs", sized.epochs_per_point)?,
         })
     } else {
         match lambda.parse::<f64>() {
@@ -89,7 +100,7 @@ pub fn fit(
     n_threads: Option<usize>,
 ) -> PyResult<PyModel> {
     let mut cols: Vec<Column> = columns(cols)?;
-    let spec_base = spec(&label_name, settings)?;
+    let spec_base = spec(&label_name, settings, labels.len())?;
     let split_name = SPLIT_COLUMN.to_string();
     for extra in std::iter::once(&label_name).chain(split_by.as_ref().map(|_| &split_name)) {
         if names.contains(extra) {

@@ -1,5 +1,6 @@
 //! The model card: architecture, features, groups with their norms,
-//! selected and dropped features, held-out metrics, the λ path.
+//! selected and dropped features, held-out metrics, the relaxed refit
+//! against the penalised model, the λ path.
 
 use std::fmt::Write;
 
@@ -63,6 +64,18 @@ pub fn card(name: &str, m: &Model) -> String {
         let status = if g.selected { "selected" } else { "dropped" };
         let _ = writeln!(s, "  {:<width$}  {:>10.4}  {status:<8}  {}", g.name, g.norm, g.features.join(", "));
     }
+    if let Some(refit) = &r.refit {
+        let _ = writeln!(
+            s,
+            "\nRelaxed refit: λ = 0 on the {} kept groups, {} epochs; kept the {} model",
+            refit.groups_kept,
+            refit.epochs,
+            if refit.kept { "refit" } else { "penalised" }
+        );
+        for (what, m) in [("refit", &refit.refit), ("penalised", &refit.penalised)] {
+            let _ = writeln!(s, "  {what:<9}  validation {}  held-out {}", headline(&m.validation), headline(&m.test));
+        }
+    }
     if !r.path.is_empty() {
         let _ = writeln!(s, "\nλ path (validation):");
         for p in &r.path {
@@ -70,10 +83,11 @@ pub fn card(name: &str, m: &Model) -> String {
             let chosen = if p.lambda == r.lambda { "  ← kept" } else { "" };
             let _ = writeln!(
                 s,
-                "  λ {:<10.4} groups {:>3}  ROC-AUC {auc}  loss {:.4}{chosen}",
+                "  λ {:<10.4} groups {:>3}  ROC-AUC {auc}  loss {:.4}  {:>3} epochs{chosen}",
                 p.lambda,
                 p.selected_groups.len(),
-                p.val_loss
+                p.val_loss,
+                p.epochs
             );
         }
     }
@@ -81,4 +95,12 @@ pub fn card(name: &str, m: &Model) -> String {
     let _ = writeln!(s, "\nTraining: seed {}, split train/val/test {:?}{}, {missing} missing cells in training rows (imputed with the mean)",
         r.seed, r.config.split_rows, r.config.split_by.as_deref().map_or(String::new(), |c| format!(" by {c}")));
     s
+}
+
+/// The headline score of a set of metrics: ROC-AUC (binary) or accuracy.
+fn headline(m: &Metrics) -> String {
+    match m {
+        Metrics::Binary(b) => b.roc_auc.map_or("ROC-AUC n/a".into(), |v| format!("ROC-AUC {v:.4}")),
+        Metrics::Multiclass(mc) => format!("accuracy {:.4}", mc.accuracy),
+    }
 }

@@ -17,6 +17,7 @@ use glassbox_glt::checkpoint::Checkpoints;
 use glassbox_glt::lambda_path::PathOptions;
 use glassbox_glt::metrics::Metrics;
 use glassbox_glt::train::{train_with_checkpoints, LambdaChoice, Progress, SequenceSpec, TrainSpec};
+use glassbox_glt::sizing::{SizeDefaults, SMALL_TABLE_ROWS};
 use glassbox_glt::{GltConfig, InputMode};
 
 /// Train a Group Lasso Transformer on a table (CSV, Parquet or Arrow IPC).
@@ -56,9 +57,9 @@ struct Args {
     /// Keep all rows of one value of this column in one split.
     #[arg(long)]
     split_by: Option<String>,
-    /// Maximum epochs of the dense fit.
-    #[arg(long, default_value_t = 200)]
-    epochs: usize,
+    /// Maximum epochs of the dense fit and of the refit [default: 200; 100 under 2,000 rows].
+    #[arg(long)]
+    epochs: Option<usize>,
     /// Seed of initialisation, splits, shuffling and dropout.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -77,18 +78,18 @@ struct Args {
     /// Continue the run whose checkpoint is in --checkpoint DIR (same data and flags): the model is bitwise the one an uninterrupted run gives.
     #[arg(long, requires = "checkpoint")]
     resume: bool,
-    /// Token width d (at most 4096, and what fits the machine's memory with the other sizes).
-    #[arg(long, default_value_t = 64)]
-    d_model: usize,
-    /// Attention heads (must divide --d-model).
-    #[arg(long, default_value_t = 4)]
-    heads: usize,
-    /// Encoder blocks (at most 64).
-    #[arg(long, default_value_t = 3)]
-    blocks: usize,
-    /// FFN hidden width (at most 16384).
-    #[arg(long, default_value_t = 128)]
-    d_ff: usize,
+    /// Token width d (at most 4096, and what fits the machine's memory with the other sizes) [default: 64; 32 under 2,000 rows].
+    #[arg(long)]
+    d_model: Option<usize>,
+    /// Attention heads (must divide --d-model) [default: 4].
+    #[arg(long)]
+    heads: Option<usize>,
+    /// Encoder blocks (at most 64) [default: 3; 2 under 2,000 rows].
+    #[arg(long)]
+    blocks: Option<usize>,
+    /// FFN hidden width (at most 16384) [default: 128; 64 under 2,000 rows].
+    #[arg(long)]
+    d_ff: Option<usize>,
     /// Mini-batch size.
     #[arg(long, default_value_t = 256)]
     batch_size: usize,
@@ -101,9 +102,15 @@ struct Args {
     /// Points of the λ path after the dense fit.
     #[arg(long, default_value_t = 8)]
     path_points: usize,
-    /// Maximum epochs per λ-path point.
-    #[arg(long, default_value_t = 50)]
-    path_epochs: usize,
+    /// Maximum epochs per λ-path point (each stops earlier once its kept groups and validation loss have settled) [default: 50; 30 under 2,000 rows].
+    #[arg(long)]
+    path_epochs: Option<usize>,
+    /// Epochs over which a λ-path point must have settled to stop (0: run --path-epochs).
+    #[arg(long, default_value_t = 5)]
+    settle: usize,
+    /// Keep the penalised model: no relaxed refit with λ = 0 on the chosen groups.
+    #[arg(long)]
+    no_refit: bool,
     /// Do not weight classes by inverse frequency.
     #[arg(long)]
     unbalanced: bool,
@@ -114,7 +121,7 @@ struct Args {
     reading: DataArgs,
 }
 
-fn lambda_choice(a: &Args) -> Result<LambdaChoice> {
+fn lambda_choice(a: &Args, sized: &SizeDefaults) -> Result<LambdaChoice> {
     if a.lambda == "auto" {
         if a.path_points == 0 {
             bail!("--path-points must be at least 1");
@@ -122,7 +129,7 @@ fn lambda_choice(a: &Args) -> Result<LambdaChoice> {
         return Ok(LambdaChoice::Auto(PathOptions {
             points: a.path_points,
             min_ratio: 0.01,
-            epochs_per_point: a.path_epochs,
+            epochs_per_point: a.path_epochs.unwrap_or(sized.epochs_per_point),
         }));
     }
     match a.lambda.parse::<f64>() {
@@ -145,43 +152,49 @@ fn run(a: Args) -> Result<()> {
     }
     for (flag, v) in [
         ("--epochs", a.epochs),
-        ("--batch-size", a.batch_size),
+        ("--batch-size", Some(a.batch_size)),
         ("--d-model", a.d_model),
         ("--heads", a.heads),
         ("--blocks", a.blocks),
         ("--d-ff", a.d_ff),
     ] {
-        if v == 0 {
+        if v == Some(0) {
             bail!("{flag} must be at least 1");
         }
     }
     if !(a.lr > 0.0 && a.lr.is_finite()) {
         bail!("--lr must be a positive number");
     }
-    let lambda = lambda_choice(&a)?;
-    // The architecture's caps before the data is read (features and classes are checked after).
-    let sizes = GltConfig {
-        d_model: a.d_model,
-        n_heads: a.heads,
-        n_blocks: a.blocks,
-        d_ff: a.d_ff,
-        ..GltConfig::tabular(1, 2)
-    };
-    let sizes = match a.window {
-        Some(seq_len) => GltConfig { mode: InputMode::Sequence { seq_len }, ..sizes },
-        None => sizes,
-    };
-    for (flag, value, cap) in [
-        ("--d-model", a.d_model, glassbox_glt::MAX_D_MODEL),
-        ("--d-ff", a.d_ff, glassbox_glt::MAX_D_FF),
-        ("--blocks", a.blocks, glassbox_glt::MAX_BLOCKS),
-        ("--window", a.window.unwrap_or(1), glassbox_glt::MAX_WINDOW),
-    ] {
-        if value > cap {
-            bail!("{flag} {value} is above the cap of {cap}; use {flag} {cap} or less");
+    lambda_choice(&a, &SizeDefaults::STANDARD)?;
+    // The architecture's caps before the data is read (features and classes are checked after),
+    // with the flags given and the size defaults for the rest.
+    let check_sizes = |sized: &SizeDefaults| -> Result<GltConfig> {
+        let sizes = GltConfig {
+            d_model: a.d_model.unwrap_or(sized.d_model),
+            n_heads: a.heads.unwrap_or(sized.n_heads),
+            n_blocks: a.blocks.unwrap_or(sized.n_blocks),
+            d_ff: a.d_ff.unwrap_or(sized.d_ff),
+            ..GltConfig::tabular(1, 2)
+        };
+        for (flag, value, cap) in [
+            ("--d-model", sizes.d_model, glassbox_glt::MAX_D_MODEL),
+            ("--d-ff", sizes.d_ff, glassbox_glt::MAX_D_FF),
+            ("--blocks", sizes.n_blocks, glassbox_glt::MAX_BLOCKS),
+            ("--window", a.window.unwrap_or(1), glassbox_glt::MAX_WINDOW),
+        ] {
+            if value > cap {
+                bail!("{flag} {value} is above the cap of {cap}; use {flag} {cap} or less");
+            }
         }
-    }
-    sizes.validate()?;
+        let sizes = match a.window {
+            Some(seq_len) => GltConfig { mode: InputMode::Sequence { seq_len }, ..sizes },
+            None => sizes,
+        };
+        sizes.validate()?;
+        Ok(sizes)
+    };
+    check_sizes(&SizeDefaults::STANDARD)?;
+    check_sizes(&SizeDefaults::SMALL)?;
     let mut checkpoints = a.checkpoint.as_deref().map(|dir| Checkpoints::open(dir, a.resume)).transpose()?;
     if let Some(c) = &checkpoints {
         plan.output("--checkpoint", c.file(), &[])?;
@@ -233,38 +246,55 @@ fn run(a: Args) -> Result<()> {
             data.class_names
         );
     }
+    let sized = SizeDefaults::for_rows(data.rows());
+    let sizes = check_sizes(&sized)?;
+    let epochs = a.epochs.unwrap_or(sized.epochs);
+    if sized.is_small() && !a.quiet {
+        eprintln!(
+            "a small table (under {SMALL_TABLE_ROWS} rows): d_model {}, {} blocks, d_ff {}, {epochs} epochs, \
+             unless given by flags",
+            sizes.d_model, sizes.n_blocks, sizes.d_ff
+        );
+    }
     let mut spec = TrainSpec::new(&a.label);
-    spec.model.d_model = a.d_model;
-    spec.model.n_heads = a.heads;
-    spec.model.n_blocks = a.blocks;
-    spec.model.d_ff = a.d_ff;
-    spec.fit.epochs = a.epochs;
+    spec.model.d_model = sizes.d_model;
+    spec.model.n_heads = sizes.n_heads;
+    spec.model.n_blocks = sizes.n_blocks;
+    spec.model.d_ff = sizes.d_ff;
+    spec.fit.epochs = epochs;
     spec.fit.batch_size = a.batch_size;
     spec.fit.lr = a.lr;
     spec.fit.patience = a.patience;
     spec.fit.seed = a.seed;
-    spec.lambda = lambda;
+    spec.fit.settle = a.settle;
+    spec.lambda = lambda_choice(&a, &sized)?;
+    spec.refit = !a.no_refit;
     spec.balanced = !a.unbalanced;
     spec.split_by = a.split_by.clone();
     spec.sequence = sequence;
 
-    let bar = progress_bar(a.epochs as u64, a.quiet, "{msg:>12} [{bar:30}] epoch {pos}/{len} {elapsed_precise}");
+    let bar = progress_bar(epochs as u64, a.quiet, "{msg} [{bar:24}] epoch {pos}/{len} {elapsed_precise}");
     let quiet = a.quiet;
+    let score_name = if data.class_names.len() == 2 { "ROC-AUC" } else { "accuracy" };
     let model = train_with_checkpoints(&data, groups, &spec, checkpoints.as_mut(), &mut |p| match p {
-        Progress::Epoch { phase, epoch, epochs, val_loss, .. } => {
+        Progress::Epoch { phase, epochs, end } => {
             bar.set_length(epochs as u64);
-            bar.set_position(epoch as u64 + 1);
-            bar.set_message(format!("{phase} {val_loss:.4}"));
+            bar.set_position(end.epoch as u64 + 1);
+            bar.set_message(format!(
+                "{phase:>11}  groups {:>3}  val {score_name} {:.4}  loss {:.4}",
+                end.kept_groups, end.val_score, end.val_loss
+            ));
         }
         Progress::Path(point) => {
             if !quiet {
                 bar.suspend(|| {
                     eprintln!(
-                        "λ = {:<10.4} groups kept {:>3}  val ROC-AUC {}  val loss {:.4}",
+                        "λ = {:<10.4} groups kept {:>3}  val ROC-AUC {}  val loss {:.4}  ({} epochs)",
                         point.lambda,
                         point.selected_groups.len(),
                         point.val_roc_auc.map_or("n/a".into(), |v| format!("{v:.4}")),
-                        point.val_loss
+                        point.val_loss,
+                        point.epochs
                     )
                 });
             }
@@ -298,6 +328,16 @@ fn run(a: Args) -> Result<()> {
             m.threshold
         ),
         Metrics::Multiclass(m) => println!("held-out: accuracy {:.4}  macro-F1 {:.4}", m.accuracy, m.macro_f1),
+    }
+    if let Some(refit) = &r.refit {
+        println!(
+            "refit with λ = 0 on the {} kept groups ({} epochs): val {score_name} {:.4} against {:.4} penalised; kept the {} model",
+            refit.groups_kept,
+            refit.epochs,
+            refit.refit.val_score,
+            refit.penalised.val_score,
+            if refit.kept { "refit" } else { "penalised" }
+        );
     }
     println!("λ = {}: {} features kept, {} dropped", r.lambda, r.selected_features.len(), r.dropped_features.len());
     if !r.dropped_features.is_empty() {

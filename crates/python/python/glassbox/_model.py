@@ -64,10 +64,20 @@ class GroupLassoTransformer(_Classifier, _Base):
         λ. ``"auto"`` fits a dense model, then a λ path with warm starts, and
         keeps the sparsest model whose validation ROC-AUC is within 0.005 of
         the path's best (``train --lambda``).
-    d_model, n_heads, n_blocks, d_ff : int
-        Token width, attention heads, encoder blocks, FFN width (64, 4, 3, 128).
-    epochs, batch_size, learning_rate, patience : training loop (200, 256, 1e-3, 15).
-    path_points, path_epochs : points of the λ path and epochs per point (8, 50).
+    d_model, n_heads, n_blocks, d_ff : int or None
+        Token width, attention heads, encoder blocks, FFN width. None takes
+        the size rule: (64, 4, 3, 128), or (32, 4, 2, 64) for a table under
+        2,000 rows.
+    epochs, batch_size, learning_rate, patience : training loop (epochs None:
+        200, or 100 under 2,000 rows; 256, 1e-3, 15).
+    path_points, path_epochs : points of the λ path and maximum epochs per
+        point (8; None: 50, or 30 under 2,000 rows). A point stops earlier
+        once its kept groups and validation loss have settled for
+        ``settle`` epochs (5; 0 = never).
+    refit : bool
+        Refit the chosen groups with λ = 0 (relaxed lasso), keeping the refit
+        model when its validation score is at least the penalised one's
+        (default True; ``train --no-refit`` turns it off).
     balanced : bool
         Weight classes by inverse frequency (default True).
     seed : int
@@ -88,16 +98,18 @@ class GroupLassoTransformer(_Classifier, _Base):
     def __init__(
         self,
         penalty: Union[str, float] = "auto",
-        d_model: int = 64,
+        d_model: Optional[int] = None,
         n_heads: int = 4,
-        n_blocks: int = 3,
-        d_ff: int = 128,
-        epochs: int = 200,
+        n_blocks: Optional[int] = None,
+        d_ff: Optional[int] = None,
+        epochs: Optional[int] = None,
         batch_size: int = 256,
         learning_rate: float = 1e-3,
         patience: int = 15,
         path_points: int = 8,
-        path_epochs: int = 50,
+        path_epochs: Optional[int] = None,
+        settle: int = 5,
+        refit: bool = True,
         balanced: bool = True,
         seed: int = 0,
         n_threads: Optional[int] = None,
@@ -113,6 +125,8 @@ class GroupLassoTransformer(_Classifier, _Base):
         self.patience = patience
         self.path_points = path_points
         self.path_epochs = path_epochs
+        self.settle = settle
+        self.refit = refit
         self.balanced = balanced
         self.seed = seed
         self.n_threads = n_threads
@@ -132,6 +146,8 @@ class GroupLassoTransformer(_Classifier, _Base):
             "patience": self.patience,
             "path_points": self.path_points,
             "path_epochs": self.path_epochs,
+            "settle": int(self.settle),
+            "refit": bool(self.refit),
             "balanced": bool(self.balanced),
             "seed": int(self.seed),
         }
@@ -251,6 +267,8 @@ def load(path: str) -> GroupLassoTransformer:
         patience=fit.get("patience", 15),
         path_points=path_cfg.get("points", 8),
         path_epochs=path_cfg.get("epochs_per_point", 50),
+        settle=fit.get("settle", 5),
+        refit=cfg.get("refit", False),
         balanced=cfg.get("balanced_class_weights", True),
         seed=report.get("seed", 0),
     )
