@@ -240,7 +240,11 @@ pub fn train_with_checkpoints(
             let mut fit_point = |point: usize, start: Vec<Tensor<f32>>, lasso: &GroupLasso| {
                 let phase = format!("λ={:.3e}", lasso.lambda);
                 run_phase(point, start, lasso, path_opts.epochs_per_point, &mut |end| {
-                    (*path_progress.borrow_mut())(Progress::Epoch { phase: &phase, epochs: path_opts.epochs_per_point, end })
+                    (*path_progress.borrow_mut())(Progress::Epoch {
+                        phase: &phase,
+                        epochs: path_opts.epochs_per_point,
+                        end,
+                    })
                 })
             };
             let result = run_path(
@@ -267,8 +271,12 @@ pub fn train_with_checkpoints(
         })?;
         epochs_run.push(fitted.epochs_run);
         let kept = keep.iter().filter(|&&k| k).count();
-        let report =
-            RefitReport::new(score(&problem, &params, &test_set), score(&problem, &fitted.params, &test_set), fitted.epochs_run, kept);
+        let report = RefitReport::new(
+            score(&problem, &params, &test_set),
+            score(&problem, &fitted.params, &test_set),
+            fitted.epochs_run,
+            kept,
+        );
         (if report.kept { fitted.params } else { params }, Some(report))
     } else {
         (params, None)

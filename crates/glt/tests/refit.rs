@@ -33,13 +33,19 @@ fn the_refit_keeps_the_chosen_support_and_its_exact_zeros() {
     let w = &model.params[model.glt.tokenizer_weight()];
     for name in &r.dropped_features {
         let f = data.feature_index(name).unwrap();
-        assert!(w.index_axis(Axis(0), f).iter().all(|v| v.to_bits() == 0), "{name} is not exactly zero after the refit");
+        assert!(
+            w.index_axis(Axis(0), f).iter().all(|v| v.to_bits() == 0),
+            "{name} is not exactly zero after the refit"
+        );
     }
     // The kept model's validation score is the better of the two, as recorded.
     let better = refit.refit.val_score.max(refit.penalised.val_score);
     let kept_score = if refit.kept { refit.refit.val_score } else { refit.penalised.val_score };
     assert_eq!(kept_score, better);
-    assert_eq!(r.validation, if refit.kept { refit.refit.validation.clone() } else { refit.penalised.validation.clone() });
+    assert_eq!(
+        r.validation,
+        if refit.kept { refit.refit.validation.clone() } else { refit.penalised.validation.clone() }
+    );
     // Epochs: dense, each point by increasing λ (within its budget), then the refit.
     assert_eq!(r.epochs_run.len(), r.path.len() + 1);
     assert_eq!(*r.epochs_run.last().unwrap(), refit.epochs);

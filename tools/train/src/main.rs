@@ -16,8 +16,8 @@ use glassbox_data::{OutputPlan, StagedFiles};
 use glassbox_glt::checkpoint::Checkpoints;
 use glassbox_glt::lambda_path::PathOptions;
 use glassbox_glt::metrics::Metrics;
-use glassbox_glt::train::{train_with_checkpoints, LambdaChoice, Progress, SequenceSpec, TrainSpec};
 use glassbox_glt::sizing::{SizeDefaults, SMALL_TABLE_ROWS};
+use glassbox_glt::train::{train_with_checkpoints, LambdaChoice, Progress, SequenceSpec, TrainSpec};
 use glassbox_glt::{GltConfig, InputMode};
 
 /// Train a Group Lasso Transformer on a table (CSV, Parquet or Arrow IPC).
