@@ -243,7 +243,7 @@ impl Problem<'_> {
             let logits = self.logits(&current, self.val);
             let val_loss = self.loss(&logits, &self.val.y);
             let (auc, accuracy) = crate::scoring::validation_scores(&softmax_rows(&logits), &self.val.y);
-            let kept_groups = lasso.norms(&current[self.glt.tokenizer_weight()]).iter().filter(|&&n| n > 0.0).count();
+            let kept_groups = lasso.support(&current[self.glt.tokenizer_weight()]).iter().filter(|&&k| k).count();
             best.train_losses.push(train_loss);
             best.val_losses.push(val_loss);
             best.kept_groups.push(kept_groups);

@@ -65,6 +65,11 @@ impl GroupLasso {
             .collect()
     }
 
+    /// Per group: whether its rows are non-zero (`‖W_g‖_F > 0`), the support.
+    pub fn support(&self, w: &Tensor<f32>) -> Vec<bool> {
+        self.norms(w).iter().map(|&n| n > 0.0).collect()
+    }
+
     /// `λ·Σ_g √p_g·‖W_g‖_F`.
     pub fn penalty(&self, w: &Tensor<f32>) -> f64 {
         let norms = self.norms(w);

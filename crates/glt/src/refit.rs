@@ -6,7 +6,7 @@
 //! lasso separates the two: the λ path picks the support
 //! `S = {g : ‖W_g‖_F > 0}`, then the model is refit with `λ = 0` from the
 //! chosen point's parameters, every group outside `S` held at exact zero
-//! after every step ([`GroupLasso::on_support`]), and early-stopped on the
+//! after every step ([`crate::group_lasso::GroupLasso::on_support`]), and early-stopped on the
 //! validation loss like the dense fit (best epoch kept).
 //!
 //! The refit model is kept when its validation score (ROC-AUC, or accuracy
@@ -19,14 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::examples::Examples;
 use crate::fit::Problem;
-use crate::group_lasso::GroupLasso;
 use crate::metrics::Metrics;
 use crate::scoring::{metrics, tuned_threshold, validation_scores};
-
-/// Per group: whether its tokenizer rows are non-zero (the support).
-pub fn support(lasso_groups: &[Vec<usize>], w: &Tensor<f32>) -> Vec<bool> {
-    GroupLasso::new(0.0, lasso_groups.to_vec()).norms(w).iter().map(|&n| n > 0.0).collect()
-}
 
 /// A model's validation and held-out (test) metrics, each at the threshold
 /// tuned on validation.

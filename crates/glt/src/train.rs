@@ -15,7 +15,7 @@ use crate::group_lasso::GroupLasso;
 pub use crate::inputs::SequenceSpec;
 use crate::inputs::{extra, model_inputs};
 use crate::lambda_path::{run_path, PathOptions, PathPoint};
-use crate::refit::{score, support, RefitReport};
+use crate::refit::{score, RefitReport};
 use crate::report::{GroupReport, TrainingConfig, TrainingReport};
 use crate::scaler::Scaler;
 use crate::scoring::{metrics, tuned_threshold};
@@ -264,7 +264,7 @@ pub fn train_with_checkpoints(
     };
     // The relaxed refit of a penalised choice: λ = 0 on its support.
     let (params, refit) = if spec.refit && lambda > 0.0 {
-        let keep = support(&group_rows, &params[glt.tokenizer_weight()]);
+        let keep = GroupLasso::new(lambda, group_rows.clone()).support(&params[glt.tokenizer_weight()]);
         let lasso = GroupLasso::on_support(group_rows.clone(), &keep);
         let fitted = run_phase(refit_phase, params.clone(), &lasso, spec.fit.epochs, &mut |end| {
             progress(Progress::Epoch { phase: "refit", epochs: spec.fit.epochs, end })
