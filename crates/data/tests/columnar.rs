@@ -94,3 +94,15 @@ fn unknown_extensions_and_bad_files_are_one_line_errors() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A 64 KiB file (found by the `parquet` fuzz target) whose footer declares a
+/// schema list so long that parquet 59.3 would allocate 7.3 GB decoding it.
+/// The footer walk refuses it before the decoder runs.
+#[test]
+fn a_footer_that_declares_more_than_the_file_holds_is_refused() {
+    let opts = LoadOptions { label: Some("y".into()), ..Default::default() };
+    let path = fixture("footer-bomb.parquet");
+    let msg = load_table(&path, &opts).unwrap_err().to_string();
+    assert!(msg.contains("footer-bomb.parquet") && !msg.contains('\n'), "{msg}");
+    assert!(table_header(&path).is_err());
+}

@@ -111,3 +111,26 @@ def test_arrow_input(toy_model):
     model, df, _ = toy_model
     table = pa.Table.from_pandas(df, preserve_index=False)
     assert np.array_equal(model.predict_proba(table), model.predict_proba(df))
+
+
+def test_relaxed_refit_is_reported_and_can_be_turned_off():
+    df, y = toy_table(600, seed=3)
+    opts = dict(SMALL, epochs=20)
+    m = glassbox.GroupLassoTransformer(penalty=0.05, **opts).fit(df, y)
+    refit = m.report_["refit"]
+    assert set(refit) >= {"kept", "epochs", "groups_kept", "penalised", "refit"}
+    assert refit["groups_kept"] == sum(g["selected"] for g in m.report_["groups"])
+    # the refit never brings back a dropped group: a group is selected iff its weights are non-zero
+    for g in m.report_["groups"]:
+        assert (g["norm"] == 0.0) == (not g["selected"])
+    off = glassbox.GroupLassoTransformer(penalty=0.05, refit=False, **opts).fit(df, y)
+    assert off.report_.get("refit") is None
+    assert off.get_params()["refit"] is False
+
+
+def test_small_tables_get_the_small_size_defaults():
+    df, y = toy_table(300)
+    m = glassbox.GroupLassoTransformer(penalty=0.0, epochs=3).fit(df, y)
+    cfg = m.report_["config"]["model"]
+    assert (cfg["d_model"], cfg["n_blocks"], cfg["d_ff"]) == (32, 2, 64)
+    assert m.get_params()["d_model"] is None  # the setting stays unset; the rule filled it in
