@@ -52,6 +52,7 @@ fn default_model() -> Model {
         missing: vec![0; FEATURES],
         epochs_run: vec![],
         refit: None,
+        relaxed: vec![],
         config: TrainingConfig {
             model: glt.config.clone(),
             fit: FitOptions::default(),

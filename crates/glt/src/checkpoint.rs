@@ -7,7 +7,8 @@
 //! number ([`crate::fit`]), so an epoch boundary holds the whole state.
 //!
 //! The fits of a run are its phases: 0 is the first fit (the dense fit, or
-//! the only fit at a fixed λ), and `1..` the points of the λ path. The file
+//! the only fit at a fixed λ), `1..` the points of the λ path, then the
+//! refits in the order run (a fixed λ's refit is phase 1). The file
 //! is `GLTK`, a u32 version, a CRC-32 of the rest, then bincode of the
 //! journal, which also records a fingerprint of the data and settings: a
 //! checkpoint is never resumed by a different run.
@@ -24,7 +25,7 @@ use crate::optim::AdamW;
 use crate::GltError;
 
 const MAGIC: [u8; 4] = *b"GLTK";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// The checkpoint file inside a `--checkpoint` folder.
 pub const CHECKPOINT_FILE: &str = "train.checkpoint";
@@ -53,6 +54,7 @@ struct StoredFitted {
     train_losses: Vec<f64>,
     val_losses: Vec<f64>,
     kept_groups: Vec<usize>,
+    group_norms: Vec<Vec<f64>>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -81,6 +83,7 @@ fn stored_fitted(f: &Fitted) -> StoredFitted {
         train_losses: f.train_losses.clone(),
         val_losses: f.val_losses.clone(),
         kept_groups: f.kept_groups.clone(),
+        group_norms: f.group_norms.clone(),
     }
 }
 
@@ -92,6 +95,7 @@ fn fitted(s: StoredFitted) -> Result<Fitted, String> {
         train_losses: s.train_losses,
         val_losses: s.val_losses,
         kept_groups: s.kept_groups,
+        group_norms: s.group_norms,
     })
 }
 

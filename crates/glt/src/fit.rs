@@ -1,10 +1,13 @@
 //! Mini-batch training of the GLT: AdamW on the weighted cross-entropy,
 //! the group-lasso proximal step after every optimizer step, dropout in
 //! training only, early stopping on validation loss (best weights kept).
-//! A penalised fit (λ > 0) instead stops once it has *settled*: for
-//! `settle` epochs the number of kept groups has not changed and the
-//! validation loss has moved by at most [`SETTLE_TOLERANCE`] of itself
-//! (`(max − min)/|last| ≤ tol` over the window).
+//! A penalised fit (λ > 0) instead stops once its *support has settled*
+//! ([`settled`]): for `settle` epochs the kept groups have not changed, and
+//! at the rate each kept group's norm fell over those epochs none would
+//! reach zero within the epochs the point has left. A penalised point is
+//! there to find a support (the relaxed refit, [`crate::refit`], then fits
+//! the weights without shrinkage), so its validation loss, which moves by
+//! several per cent from epoch to epoch under dropout, is not waited for.
 //!
 //! Determinism: batches are a seeded shuffle per epoch and each step's
 //! dropout RNG is seeded from (seed, epoch, step), so the same data and
@@ -29,10 +32,6 @@ use crate::Glt;
 /// Rows per inference chunk when evaluating.
 const EVAL_CHUNK: usize = 1024;
 
-/// How far (relative) the validation loss may move over the last `settle`
-/// epochs of a penalised fit that has settled.
-pub const SETTLE_TOLERANCE: f64 = 0.01;
-
 fn default_settle() -> usize {
     5
 }
@@ -52,8 +51,8 @@ pub struct FitOptions {
     pub patience: usize,
     /// Seed of shuffling and dropout.
     pub seed: u64,
-    /// Epochs over which a penalised fit must be settled to stop early
-    /// (5; 0 = never: run `epochs_per_point`).
+    /// Epochs over which a penalised fit's support must be settled to stop
+    /// early (5; 0 = never: run `epochs_per_point`).
     #[serde(default = "default_settle")]
     pub settle: usize,
 }
@@ -79,6 +78,8 @@ pub struct Fitted {
     pub val_losses: Vec<f64>,
     /// Groups with non-zero tokenizer rows after each epoch.
     pub kept_groups: Vec<usize>,
+    /// `‖W_g‖_F` of every group after each epoch (`[epochs][groups]`).
+    pub group_norms: Vec<Vec<f64>>,
 }
 
 /// What [`Problem::fit`] reports after each epoch.
@@ -96,17 +97,37 @@ pub struct EpochEnd {
     pub kept_groups: usize,
 }
 
-/// Whether a penalised fit has settled over its last `settle` epochs (see
-/// the module docs).
-pub fn settled(val_losses: &[f64], kept_groups: &[usize], settle: usize) -> bool {
-    let n = val_losses.len();
+/// Whether a penalised fit's support has settled after its last epoch,
+/// with `remaining` epochs of its budget left: over the last `settle`
+/// epochs the number of kept groups has not changed, and no kept group is
+/// on course to zero within `remaining` epochs at the rate its norm fell
+/// over the window, `n_g / ((n_g⁰ − n_g)/settle) > remaining` for every
+/// kept group falling (`n_g⁰` its norm `settle` epochs before).
+/// `group_norms` is `[epochs][groups]`, `kept_groups` one count per epoch.
+///
+/// ```
+/// use glassbox_glt::fit::settled;
+/// let steady = vec![vec![1.0, 0.5]; 7];
+/// assert!(settled(&[2; 7], &steady, 5, 40));
+/// // A group losing 0.05 per epoch from 0.5 reaches zero in 6 more epochs:
+/// let falling: Vec<Vec<f64>> = (0..7).map(|e| vec![1.0, 0.55 - 0.05 * e as f64]).collect();
+/// assert!(!settled(&[2; 7], &falling, 5, 40));
+/// assert!(settled(&[2; 7], &falling, 5, 3), "but not within the 3 epochs left");
+/// ```
+pub fn settled(kept_groups: &[usize], group_norms: &[Vec<f64>], settle: usize, remaining: usize) -> bool {
+    let n = group_norms.len();
     if settle == 0 || n <= settle || kept_groups.len() != n {
         return false;
     }
     let kept = &kept_groups[n - settle - 1..];
-    let losses = &val_losses[n - settle - 1..];
-    let (lo, hi) = losses.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-    kept.iter().all(|&k| k == kept[0]) && hi - lo <= SETTLE_TOLERANCE * losses[settle].abs()
+    if !kept.iter().all(|&k| k == kept[0]) {
+        return false;
+    }
+    let (before, now) = (&group_norms[n - settle - 1], &group_norms[n - 1]);
+    before.iter().zip(now).filter(|(_, &b)| b > 0.0).all(|(&a, &b)| {
+        let fall = (a - b) / settle as f64;
+        fall <= 0.0 || b / fall > remaining as f64
+    })
 }
 
 /// A fit between two epochs: everything the next epoch needs.
@@ -215,6 +236,7 @@ impl Problem<'_> {
             train_losses: vec![],
             val_losses: vec![],
             kept_groups: vec![],
+            group_norms: vec![],
         };
         FitState { params, adam, best, since_best: 0, next_epoch: 0 }
     }
@@ -243,10 +265,12 @@ impl Problem<'_> {
             let logits = self.logits(&current, self.val);
             let val_loss = self.loss(&logits, &self.val.y);
             let (auc, accuracy) = crate::scoring::validation_scores(&softmax_rows(&logits), &self.val.y);
-            let kept_groups = lasso.support(&current[self.glt.tokenizer_weight()]).iter().filter(|&&k| k).count();
+            let norms = lasso.norms(&current[self.glt.tokenizer_weight()]);
+            let kept_groups = crate::group_lasso::support_of(&norms).iter().filter(|&&k| k).count();
             best.train_losses.push(train_loss);
             best.val_losses.push(val_loss);
             best.kept_groups.push(kept_groups);
+            best.group_norms.push(norms);
             best.epochs_run = epoch + 1;
             let val_score = auc.unwrap_or(accuracy);
             on_epoch(&EpochEnd { epoch, train_loss, val_loss, val_score, kept_groups });
@@ -254,7 +278,7 @@ impl Problem<'_> {
             if improved || lasso.shrinks() {
                 best.params = current.clone();
             }
-            if lasso.shrinks() && settled(&best.val_losses, &best.kept_groups, opts.settle) {
+            if lasso.shrinks() && settled(&best.kept_groups, &best.group_norms, opts.settle, epochs - epoch - 1) {
                 break;
             }
             if improved {

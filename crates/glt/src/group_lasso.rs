@@ -67,7 +67,7 @@ impl GroupLasso {
 
     /// Per group: whether its rows are non-zero (`‖W_g‖_F > 0`), the support.
     pub fn support(&self, w: &Tensor<f32>) -> Vec<bool> {
-        self.norms(w).iter().map(|&n| n > 0.0).collect()
+        support_of(&self.norms(w))
     }
 
     /// `λ·Σ_g √p_g·‖W_g‖_F`.
@@ -118,4 +118,10 @@ impl GroupLasso {
         }
         zero
     }
+}
+
+/// The support of a set of group norms: `‖W_g‖_F > 0` (the one place that
+/// says what "kept" means).
+pub fn support_of(norms: &[f64]) -> Vec<bool> {
+    norms.iter().map(|&n| n > 0.0).collect()
 }

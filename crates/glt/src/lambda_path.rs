@@ -1,9 +1,11 @@
 //! `--lambda auto`: a dense fit, then λ raised geometrically with warm
-//! starts up to λ_max, recording each point; the sparsest model whose
-//! validation score is within [`AUC_SLACK`] of the path's best is kept.
+//! starts up to λ_max, recording each point. The path proposes supports;
+//! which one is kept is the relaxed refit's choice ([`crate::refit`]), or,
+//! without the refit, the sparsest point whose penalised validation score
+//! is within [`AUC_SLACK`] of the path's best ([`choose`]).
 //!
-//! **A path that costs what it needs.** Each point stops once it has
-//! settled ([`crate::fit`]); the path stops once every group is zero; after
+//! **A path that costs what it needs.** Each point stops once its support
+//! has settled ([`crate::fit::settled`]); the path stops once every group is zero; after
 //! two points in a row that keep the same groups the next grid point is
 //! skipped (a flat stretch); and where one step drops two or more groups,
 //! the geometric midpoint `√(λ_a·λ_b)` is fitted too (from the lower
@@ -84,12 +86,10 @@ pub fn lambda_max(problem: &Problem<'_>, params: &[Tensor<f32>], groups: &[Vec<u
 /// The outcome of a path.
 #[derive(Clone, Debug)]
 pub struct PathResult {
-    /// Every point, dense fit first.
+    /// Every point by increasing λ, dense fit first.
     pub points: Vec<PathPoint>,
-    /// Index of the kept point.
-    pub chosen: usize,
-    /// The kept point's parameters.
-    pub params: Vec<Tensor<f32>>,
+    /// Every point's parameters, in the order of `points`.
+    pub params: Vec<Vec<Tensor<f32>>>,
     /// λ_max.
     pub lambda_max: f64,
     /// Fits run after the dense one (the phases `1..=fits`).
@@ -103,13 +103,13 @@ pub struct PathOptions {
     pub points: usize,
     /// The first λ is `lambda_max · min_ratio` (default 0.01).
     pub min_ratio: f64,
-    /// Maximum epochs per point after the dense fit (default 50).
+    /// Maximum epochs per point after the dense fit (default 20).
     pub epochs_per_point: usize,
 }
 
 impl Default for PathOptions {
     fn default() -> Self {
-        PathOptions { points: 8, min_ratio: 0.01, epochs_per_point: 50 }
+        PathOptions { points: 8, min_ratio: 0.01, epochs_per_point: 20 }
     }
 }
 
@@ -148,7 +148,12 @@ pub fn run_path<E>(
         let (auc, acc) = crate::scoring::validation_scores(&probs, &problem.val.y);
         PathPoint {
             lambda,
-            selected_groups: group_names.iter().zip(&norms).filter(|(_, &n)| n > 0.0).map(|(g, _)| g.clone()).collect(),
+            selected_groups: group_names
+                .iter()
+                .zip(crate::group_lasso::support_of(&norms))
+                .filter(|(_, kept)| *kept)
+                .map(|(g, _)| g.clone())
+                .collect(),
             val_roc_auc: auc,
             val_accuracy: acc,
             val_loss: fitted.val_loss,
@@ -185,9 +190,8 @@ pub fn run_path<E>(
         i += if flat >= 2 && i + 2 < grid.len() { 2 } else { 1 };
     }
     fits.sort_by(|a, b| a.0.lambda.total_cmp(&b.0.lambda));
-    let (points, mut params): (Vec<PathPoint>, Vec<Vec<Tensor<f32>>>) = fits.into_iter().unzip();
-    let chosen = choose(&points);
-    Ok(PathResult { params: params.swap_remove(chosen), points, chosen, lambda_max: lmax, fits: phase })
+    let (points, params): (Vec<PathPoint>, Vec<Vec<Tensor<f32>>>) = fits.into_iter().unzip();
+    Ok(PathResult { params, points, lambda_max: lmax, fits: phase })
 }
 
 /// The sparsest point whose validation score (ROC-AUC, or accuracy for

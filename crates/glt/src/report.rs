@@ -77,11 +77,15 @@ pub struct TrainingReport {
     /// Training-set missing cells per feature.
     pub missing: Vec<usize>,
     /// Epochs run per fit: the dense (or fixed-λ) fit, each λ-path point
-    /// by increasing λ, then the refit.
+    /// by increasing λ, then the refits (in the order run).
     pub epochs_run: Vec<usize>,
     /// The relaxed refit: both models' scores, and which was kept.
     #[serde(default)]
     pub refit: Option<RefitReport>,
+    /// With `--lambda auto`: the supports the relaxed choice refit, in the
+    /// order run ([`crate::refit::choose_relaxed`]).
+    #[serde(default)]
+    pub relaxed: Vec<crate::refit::RelaxedProbe>,
     /// Training settings.
     pub config: TrainingConfig,
     /// The seed.

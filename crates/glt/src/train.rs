@@ -14,11 +14,11 @@ use crate::fit::{balanced_class_weights, EpochEnd, Fitted, Problem};
 use crate::group_lasso::GroupLasso;
 pub use crate::inputs::SequenceSpec;
 use crate::inputs::{extra, model_inputs};
-use crate::lambda_path::{run_path, PathOptions, PathPoint};
-use crate::refit::{score, RefitReport};
+use crate::lambda_path::{choose, run_path, PathOptions, PathPoint};
+use crate::refit::{choose_relaxed, score, RefitReport};
 use crate::report::{GroupReport, TrainingConfig, TrainingReport};
 use crate::scaler::Scaler;
-use crate::scoring::{metrics, tuned_threshold};
+use crate::scoring::{metrics, tuned_threshold, validation_scores};
 use crate::Model;
 use crate::{Glt, GltConfig, GltError, InputMode};
 
@@ -194,21 +194,22 @@ pub fn train_with_checkpoints(
                          start: Vec<Tensor<f32>>,
                          lasso: &GroupLasso,
                          epochs: usize,
+                         opts: &FitOptions,
                          on_epoch: &mut dyn FnMut(&EpochEnd)|
      -> Result<Fitted, GltError> {
         let Some(c) = checkpoints.as_deref_mut() else {
-            return Ok(problem.fit(start, lasso, &spec.fit, epochs, on_epoch));
+            return Ok(problem.fit(start, lasso, opts, epochs, on_epoch));
         };
         if let Some(done) = c.finished(phase)? {
             return Ok(done);
         }
-        let state = match c.in_progress(phase, &spec.fit)? {
+        let state = match c.in_progress(phase, opts)? {
             Some(state) => state,
-            None => problem.start(start, lasso, &spec.fit),
+            None => problem.start(start, lasso, opts),
         };
         let mut failed = None;
         // A checkpoint that cannot be written stops the run at once (its point is not to lose work).
-        let fitted = problem.fit_from(state, lasso, &spec.fit, epochs, on_epoch, &mut |s| {
+        let fitted = problem.fit_from(state, lasso, opts, epochs, on_epoch, &mut |s| {
             failed = c.save_state(s).err();
             failed.is_none()
         });
@@ -220,26 +221,52 @@ pub fn train_with_checkpoints(
     };
 
     let init = glt.layout.init(seed);
-    let (params, lambda, path, lambda_max, mut epochs_run, refit_phase) = match &spec.lambda {
+    let refit_opts = crate::refit::refit_options(&spec.fit);
+    // The refit of `start`'s support: λ = 0, the other groups held at zero; and the support's size.
+    let on_support = |start: &[Tensor<f32>], lambda: f64| {
+        let keep = GroupLasso::new(lambda, group_rows.clone()).support(&start[glt.tokenizer_weight()]);
+        (GroupLasso::on_support(group_rows.clone(), &keep), keep.iter().filter(|&&k| k).count())
+    };
+    let mut epochs_run = Vec::new();
+    let mut relaxed = Vec::new();
+    let (params, lambda, path, lambda_max, refit) = match &spec.lambda {
         LambdaChoice::Fixed(lambda) => {
             let lasso = GroupLasso::new(*lambda, group_rows.clone());
             let phase = format!("λ={lambda}");
-            let fitted = run_phase(0, init, &lasso, spec.fit.epochs, &mut |end| {
+            let fitted = run_phase(0, init, &lasso, spec.fit.epochs, &spec.fit, &mut |end| {
                 progress(Progress::Epoch { phase: &phase, epochs: spec.fit.epochs, end })
             })?;
-            (fitted.params, *lambda, Vec::new(), None, vec![fitted.epochs_run], 1)
+            epochs_run.push(fitted.epochs_run);
+            // The relaxed refit of a penalised fit: λ = 0 on its support.
+            if spec.refit && *lambda > 0.0 {
+                let (lasso, kept) = on_support(&fitted.params, *lambda);
+                let refit = run_phase(1, fitted.params.clone(), &lasso, spec.fit.epochs, &refit_opts, &mut |end| {
+                    progress(Progress::Epoch { phase: "refit", epochs: spec.fit.epochs, end })
+                })?;
+                epochs_run.push(refit.epochs_run);
+                let report = RefitReport::new(
+                    score(&problem, &fitted.params, &test_set),
+                    score(&problem, &refit.params, &test_set),
+                    refit.epochs_run,
+                    kept,
+                );
+                let params = if report.kept { refit.params } else { fitted.params };
+                (params, *lambda, Vec::new(), None, Some(report))
+            } else {
+                (fitted.params, *lambda, Vec::new(), None, None)
+            }
         }
         LambdaChoice::Auto(path_opts) => {
             let dense_lasso = GroupLasso::new(0.0, group_rows.clone());
-            let dense = run_phase(0, init, &dense_lasso, spec.fit.epochs, &mut |end| {
+            let dense = run_phase(0, init, &dense_lasso, spec.fit.epochs, &spec.fit, &mut |end| {
                 progress(Progress::Epoch { phase: "dense", epochs: spec.fit.epochs, end })
             })?;
-            let dense_epochs = dense.epochs_run;
+            epochs_run.push(dense.epochs_run);
             // The path reports points and its fits' epochs through one progress callback.
             let path_progress = std::cell::RefCell::new(&mut *progress);
             let mut fit_point = |point: usize, start: Vec<Tensor<f32>>, lasso: &GroupLasso| {
                 let phase = format!("λ={:.3e}", lasso.lambda);
-                run_phase(point, start, lasso, path_opts.epochs_per_point, &mut |end| {
+                run_phase(point, start, lasso, path_opts.epochs_per_point, &spec.fit, &mut |end| {
                     (*path_progress.borrow_mut())(Progress::Epoch {
                         phase: &phase,
                         epochs: path_opts.epochs_per_point,
@@ -257,29 +284,46 @@ pub fn train_with_checkpoints(
                 &mut |p| (*path_progress.borrow_mut())(Progress::Path(p)),
                 &mut fit_point,
             )?;
-            let lambda = result.points[result.chosen].lambda;
-            let epochs = std::iter::once(dense_epochs).chain(result.points[1..].iter().map(|p| p.epochs)).collect();
-            (result.params, lambda, result.points, Some(result.lambda_max), epochs, result.fits + 1)
+            epochs_run.extend(result.points[1..].iter().map(|p| p.epochs));
+            let points = result.points;
+            let score_of = |p: &PathPoint| p.val_roc_auc.unwrap_or(p.val_accuracy);
+            let (chosen, params, refit) = if spec.refit {
+                // The relaxed lasso: supports compared by their refits (crate::refit).
+                let mut phase = result.fits;
+                let choice = choose_relaxed(&points, score_of(&points[0]), &mut |i| {
+                    phase += 1;
+                    let label = format!("refit {}", points[i].selected_groups.len());
+                    let (lasso, _) = on_support(&result.params[i], points[i].lambda);
+                    let start = result.params[i].clone();
+                    let fitted = run_phase(phase, start, &lasso, spec.fit.epochs, &refit_opts, &mut |end| {
+                        progress(Progress::Epoch { phase: &label, epochs: spec.fit.epochs, end })
+                    })?;
+                    let (auc, accuracy) =
+                        validation_scores(&problem.probabilities(&fitted.params, &val_set), &val_set.y);
+                    Ok::<_, GltError>((fitted, auc.unwrap_or(accuracy)))
+                })?;
+                epochs_run.extend(choice.probes.iter().map(|p| p.epochs));
+                relaxed = choice.probes;
+                match (choice.point, choice.refit) {
+                    (Some(i), Some(fitted)) => {
+                        let penalised = &result.params[i];
+                        let report = RefitReport::new(
+                            score(&problem, penalised, &test_set),
+                            score(&problem, &fitted.params, &test_set),
+                            fitted.epochs_run,
+                            points[i].selected_groups.len(),
+                        );
+                        let params = if report.kept { fitted.params } else { penalised.clone() };
+                        (i, params, Some(report))
+                    }
+                    _ => (0, result.params[0].clone(), None),
+                }
+            } else {
+                let chosen = choose(&points);
+                (chosen, result.params[chosen].clone(), None)
+            };
+            (params, points[chosen].lambda, points, Some(result.lambda_max), refit)
         }
-    };
-    // The relaxed refit of a penalised choice: λ = 0 on its support.
-    let (params, refit) = if spec.refit && lambda > 0.0 {
-        let keep = GroupLasso::new(lambda, group_rows.clone()).support(&params[glt.tokenizer_weight()]);
-        let lasso = GroupLasso::on_support(group_rows.clone(), &keep);
-        let fitted = run_phase(refit_phase, params.clone(), &lasso, spec.fit.epochs, &mut |end| {
-            progress(Progress::Epoch { phase: "refit", epochs: spec.fit.epochs, end })
-        })?;
-        epochs_run.push(fitted.epochs_run);
-        let kept = keep.iter().filter(|&&k| k).count();
-        let report = RefitReport::new(
-            score(&problem, &params, &test_set),
-            score(&problem, &fitted.params, &test_set),
-            fitted.epochs_run,
-            kept,
-        );
-        (if report.kept { fitted.params } else { params }, Some(report))
-    } else {
-        (params, None)
     };
 
     let val_probs = problem.probabilities(&params, &val_set);
@@ -317,6 +361,7 @@ pub fn train_with_checkpoints(
         missing: scaler.missing.clone(),
         epochs_run,
         refit,
+        relaxed,
         config: TrainingConfig {
             model: glt.config.clone(),
             fit: spec.fit.clone(),

@@ -1,6 +1,7 @@
 //! The relaxed refit and the λ path's economy: the refit keeps exactly the
 //! support the path chose (never a dropped group, whose rows stay exact
-//! zeros), the report records both models, points come by increasing λ
+//! zeros), the relaxed choice bisects to the sparsest support as good as
+//! the best, the report records both models, points come by increasing λ
 //! within their epoch budgets, and the whole run is bitwise the same for
 //! 1 and 2 threads.
 
@@ -8,8 +9,9 @@
 mod synthetic;
 
 use glassbox_glt::data::FeatureGroups;
-use glassbox_glt::fit::settled;
-use glassbox_glt::lambda_path::PathOptions;
+use glassbox_glt::fit::{settled, Fitted};
+use glassbox_glt::lambda_path::{PathOptions, PathPoint, AUC_SLACK};
+use glassbox_glt::refit::{choose_relaxed, relaxed_candidates};
 use glassbox_glt::train::{train, LambdaChoice};
 use ndarray::Axis;
 
@@ -46,9 +48,9 @@ fn the_refit_keeps_the_chosen_support_and_its_exact_zeros() {
         r.validation,
         if refit.kept { refit.refit.validation.clone() } else { refit.penalised.validation.clone() }
     );
-    // Epochs: dense, each point by increasing λ (within its budget), then the refit.
-    assert_eq!(r.epochs_run.len(), r.path.len() + 1);
-    assert_eq!(*r.epochs_run.last().unwrap(), refit.epochs);
+    // Epochs: dense, each point by increasing λ (within its budget), then the relaxed choice's refits.
+    assert_eq!(r.epochs_run.len(), r.path.len() + r.relaxed.len());
+    assert!(r.relaxed.iter().any(|p| p.lambda == r.lambda && p.epochs == refit.epochs), "{:?}", r.relaxed);
     assert!(r.path.windows(2).all(|p| p[0].lambda < p[1].lambda), "points are by increasing λ");
     assert!(r.path[1..].iter().all(|p| (1..=15).contains(&p.epochs)), "{:?}", r.path);
 }
@@ -83,11 +85,62 @@ fn a_run_with_the_path_and_the_refit_is_bitwise_identical_for_one_and_two_thread
 }
 
 #[test]
-fn a_fit_has_settled_when_its_groups_and_validation_loss_have_stopped_moving() {
-    let flat = [0.5, 0.402, 0.401, 0.4005, 0.401, 0.4002, 0.4008];
-    assert!(settled(&flat, &[3; 7], 5));
-    assert!(!settled(&flat, &[3; 7], 6), "the window reaches back to the 0.5 epoch");
-    assert!(!settled(&flat, &[4, 3, 3, 3, 3, 3, 2], 5), "a group left in the last epoch");
-    assert!(!settled(&[0.5, 0.45, 0.40, 0.35, 0.30, 0.25], &[3; 6], 5), "the loss is still falling");
-    assert!(!settled(&flat, &[3; 7], 0), "settle 0 never stops a fit");
+fn a_penalised_fit_has_settled_when_no_kept_group_is_on_course_to_zero() {
+    let steady: Vec<Vec<f64>> = vec![vec![0.8, 0.5, 0.0]; 7];
+    assert!(settled(&[2; 7], &steady, 5, 30));
+    assert!(!settled(&[2; 6], &steady[..6], 6, 30), "a window of 6 epochs needs 7 recorded");
+    assert!(!settled(&[3, 2, 2, 2, 2, 2, 2], &steady[..], 6, 30), "a group left inside the window");
+    assert!(!settled(&[2, 2, 2, 2, 2, 2, 1], &steady, 5, 30), "a group left in the last epoch");
+    assert!(!settled(&[2; 7], &steady, 0, 30), "settle 0 never stops a fit");
+    // 0.5 → 0.25 over 5 epochs: 0.05 per epoch, zero in 5 more epochs.
+    let falling: Vec<Vec<f64>> = (0..7).map(|e| vec![0.8, 0.55 - 0.05 * e as f64, 0.0]).collect();
+    assert!(!settled(&[2; 7], &falling, 5, 30), "a group is on its way to zero");
+    assert!(settled(&[2; 7], &falling, 5, 4), "but not within the 4 epochs left");
+    // Growing norms, and a slow fall (zero in 50 epochs), are settled.
+    let slow: Vec<Vec<f64>> = (0..7).map(|e| vec![0.8 + 0.01 * e as f64, 0.5 - 0.01 * e as f64, 0.0]).collect();
+    assert!(settled(&[2; 7], &slow, 5, 30));
+}
+
+#[test]
+fn the_relaxed_choice_bisects_to_the_sparsest_support_as_good_as_the_best() {
+    let point = |lambda: f64, groups: usize| PathPoint {
+        lambda,
+        selected_groups: (0..groups).map(|g| format!("g{g}")).collect(),
+        val_roc_auc: Some(0.5),
+        val_accuracy: 0.5,
+        val_loss: 1.0,
+        epochs: 5,
+    };
+    // Supports of 20 (dense), 20, 18, 15, 12, 9, 6, 4, 2, 1 and 0 groups.
+    let sizes = [20, 20, 18, 15, 12, 9, 6, 4, 2, 1, 0];
+    let path: Vec<PathPoint> = sizes.iter().enumerate().map(|(i, &g)| point(i as f64, g)).collect();
+    let fitted = |epochs: usize| Fitted {
+        params: vec![],
+        val_loss: 0.0,
+        epochs_run: epochs,
+        train_losses: vec![],
+        val_losses: vec![],
+        kept_groups: vec![],
+        group_norms: vec![],
+    };
+    // Refit scores: 0.95 while the 6 informative groups are in, falling below.
+    let refit_score = |groups: usize| if groups >= 6 { 0.95 - 0.0001 * groups as f64 } else { 0.80 };
+    for dense_score in [0.90, 0.95, 0.99] {
+        let mut calls = 0;
+        let choice = choose_relaxed(&path, dense_score, &mut |i| {
+            calls += 1;
+            Ok::<_, ()>((fitted(i), refit_score(path[i].selected_groups.len())))
+        })
+        .unwrap();
+        // 8 candidate supports (18 … 1 groups): at most ⌈log₂ 9⌉ = 4 refits.
+        assert_eq!(relaxed_candidates(&path).len(), 8);
+        assert!(calls <= 4, "{calls} refits");
+        assert_eq!(choice.probes.len(), calls);
+        if dense_score > 0.95 + AUC_SLACK {
+            assert_eq!(choice.point, None, "nothing is as good as the dense fit");
+        } else {
+            assert_eq!(choice.point, Some(6), "the 6-group support");
+            assert_eq!(choice.refit.as_ref().unwrap().epochs_run, 6);
+        }
+    }
 }

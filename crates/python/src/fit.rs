@@ -33,11 +33,7 @@ fn setting<'py, T: for<'a> FromPyObject<'a, 'py>>(s: &Bound<'py, PyDict>, key: &
 fn spec(label: &str, s: &Bound<'_, PyDict>, rows: usize) -> PyResult<TrainSpec> {
     let mut spec = TrainSpec::new(label);
     let sized = SizeDefaults::for_rows(rows);
-    spec.model.d_model = sized.d_model;
-    spec.model.n_heads = sized.n_heads;
-    spec.model.n_blocks = sized.n_blocks;
-    spec.model.d_ff = sized.d_ff;
-    spec.fit.epochs = sized.epochs;
+    sized.apply(&mut spec);
     for (name, v) in [
         ("d_model", &mut spec.model.d_model),
         ("n_heads", &mut spec.model.n_heads),

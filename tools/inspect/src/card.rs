@@ -76,6 +76,17 @@ pub fn card(name: &str, m: &Model) -> String {
             let _ = writeln!(s, "  {what:<9}  validation {}  held-out {}", headline(&m.validation), headline(&m.test));
         }
     }
+    if !r.relaxed.is_empty() {
+        let _ = writeln!(s, "\nRelaxed choice (supports of the path refit with λ = 0, validation):");
+        for p in &r.relaxed {
+            let chosen = if p.lambda == r.lambda { "  ← kept" } else { "" };
+            let _ = writeln!(
+                s,
+                "  from λ {:<10.4} groups {:>3}  score {:.4}  {:>3} epochs{chosen}",
+                p.lambda, p.groups_kept, p.val_score, p.epochs
+            );
+        }
+    }
     if !r.path.is_empty() {
         let _ = writeln!(s, "\nλ path (validation):");
         for p in &r.path {

@@ -16,7 +16,7 @@ use glassbox_data::{OutputPlan, StagedFiles};
 use glassbox_glt::checkpoint::Checkpoints;
 use glassbox_glt::lambda_path::PathOptions;
 use glassbox_glt::metrics::Metrics;
-use glassbox_glt::sizing::{SizeDefaults, SMALL_TABLE_ROWS};
+use glassbox_glt::sizing::{SizeDefaults, MEDIUM_TABLE_ROWS, SMALL_TABLE_ROWS};
 use glassbox_glt::train::{train_with_checkpoints, LambdaChoice, Progress, SequenceSpec, TrainSpec};
 use glassbox_glt::{GltConfig, InputMode};
 
@@ -78,16 +78,16 @@ struct Args {
     /// Continue the run whose checkpoint is in --checkpoint DIR (same data and flags): the model is bitwise the one an uninterrupted run gives.
     #[arg(long, requires = "checkpoint")]
     resume: bool,
-    /// Token width d (at most 4096, and what fits the machine's memory with the other sizes) [default: 64; 32 under 2,000 rows].
+    /// Token width d (at most 4096, and what fits the machine's memory with the other sizes) [default: 64; 32 under 20,000 rows].
     #[arg(long)]
     d_model: Option<usize>,
     /// Attention heads (must divide --d-model) [default: 4].
     #[arg(long)]
     heads: Option<usize>,
-    /// Encoder blocks (at most 64) [default: 3; 2 under 2,000 rows].
+    /// Encoder blocks (at most 64) [default: 3; 2 under 20,000 rows].
     #[arg(long)]
     blocks: Option<usize>,
-    /// FFN hidden width (at most 16384) [default: 128; 64 under 2,000 rows].
+    /// FFN hidden width (at most 16384) [default: 128; 64 under 20,000 rows].
     #[arg(long)]
     d_ff: Option<usize>,
     /// Mini-batch size.
@@ -102,13 +102,13 @@ struct Args {
     /// Points of the λ path after the dense fit.
     #[arg(long, default_value_t = 8)]
     path_points: usize,
-    /// Maximum epochs per λ-path point (each stops earlier once its kept groups and validation loss have settled) [default: 50; 30 under 2,000 rows].
+    /// Maximum epochs per λ-path point (each stops earlier once its kept groups have settled, see --settle) [default: 20; 15 under 2,000 rows].
     #[arg(long)]
     path_epochs: Option<usize>,
-    /// Epochs over which a λ-path point must have settled to stop (0: run --path-epochs).
+    /// A λ-path point stops once its kept groups have not changed for this many epochs and none is on course to zero within the point's remaining epochs (0: run --path-epochs).
     #[arg(long, default_value_t = 5)]
     settle: usize,
-    /// Keep the penalised model: no relaxed refit with λ = 0 on the chosen groups.
+    /// No relaxed refit: keep the penalised model, and choose the λ-path point by penalised validation scores (by default each candidate support is refit with λ = 0 and the sparsest that scores within 0.005 of the best is kept).
     #[arg(long)]
     no_refit: bool,
     /// Do not weight classes by inverse frequency.
@@ -249,18 +249,18 @@ fn run(a: Args) -> Result<()> {
     let sized = SizeDefaults::for_rows(data.rows());
     let sizes = check_sizes(&sized)?;
     let epochs = a.epochs.unwrap_or(sized.epochs);
-    if sized.is_small() && !a.quiet {
+    if sized != SizeDefaults::STANDARD && !a.quiet {
+        let band = if sized.is_small() { SMALL_TABLE_ROWS } else { MEDIUM_TABLE_ROWS };
         eprintln!(
-            "a small table (under {SMALL_TABLE_ROWS} rows): d_model {}, {} blocks, d_ff {}, {epochs} epochs, \
-             unless given by flags",
+            "a table under {band} rows: d_model {}, {} blocks, d_ff {}, {epochs} epochs, unless given by flags",
             sizes.d_model, sizes.n_blocks, sizes.d_ff
         );
     }
     let mut spec = TrainSpec::new(&a.label);
-    spec.model.d_model = sizes.d_model;
-    spec.model.n_heads = sizes.n_heads;
-    spec.model.n_blocks = sizes.n_blocks;
-    spec.model.d_ff = sizes.d_ff;
+    sized.apply(&mut spec);
+    // The flags given win over the size defaults.
+    (spec.model.d_model, spec.model.n_heads) = (sizes.d_model, sizes.n_heads);
+    (spec.model.n_blocks, spec.model.d_ff) = (sizes.n_blocks, sizes.d_ff);
     spec.fit.epochs = epochs;
     spec.fit.batch_size = a.batch_size;
     spec.fit.lr = a.lr;

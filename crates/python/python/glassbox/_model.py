@@ -62,22 +62,24 @@ class GroupLassoTransformer(_Classifier, _Base):
     ----------
     penalty : "auto" or float
         λ. ``"auto"`` fits a dense model, then a λ path with warm starts, and
-        keeps the sparsest model whose validation ROC-AUC is within 0.005 of
-        the path's best (``train --lambda``).
+        keeps the sparsest support whose refit (see ``refit``) scores within
+        0.005 of the best on validation (``train --lambda``).
     d_model, n_heads, n_blocks, d_ff : int or None
         Token width, attention heads, encoder blocks, FFN width. None takes
         the size rule: (64, 4, 3, 128), or (32, 4, 2, 64) for a table under
-        2,000 rows.
+        20,000 rows.
     epochs, batch_size, learning_rate, patience : training loop (epochs None:
         200, or 100 under 2,000 rows; 256, 1e-3, 15).
     path_points, path_epochs : points of the λ path and maximum epochs per
-        point (8; None: 50, or 30 under 2,000 rows). A point stops earlier
-        once its kept groups and validation loss have settled for
-        ``settle`` epochs (5; 0 = never).
+        point (8; None: 20, or 15 under 2,000 rows). A point stops earlier
+        once its kept groups have not changed for ``settle`` epochs and
+        none is on course to zero within its remaining epochs (5; 0 = never).
     refit : bool
-        Refit the chosen groups with λ = 0 (relaxed lasso), keeping the refit
-        model when its validation score is at least the penalised one's
-        (default True; ``train --no-refit`` turns it off).
+        The relaxed lasso (default True; ``train --no-refit`` turns it off):
+        the path's supports are refit with λ = 0 and the sparsest whose
+        validation score is within 0.005 of the best is kept (a fixed λ's
+        one support is refit, and kept when it scores at least as well).
+        False: the penalised model, chosen on penalised scores.
     balanced : bool
         Weight classes by inverse frequency (default True).
     seed : int
@@ -266,7 +268,7 @@ def load(path: str) -> GroupLassoTransformer:
         learning_rate=fit.get("lr", 1e-3),
         patience=fit.get("patience", 15),
         path_points=path_cfg.get("points", 8),
-        path_epochs=path_cfg.get("epochs_per_point", 50),
+        path_epochs=path_cfg.get("epochs_per_point", 20),
         settle=fit.get("settle", 5),
         refit=cfg.get("refit", False),
         balanced=cfg.get("balanced_class_weights", True),
