@@ -103,26 +103,7 @@ pub fn load_table(path: &Path, opts: &LoadOptions) -> Result<Dataset, DataError>
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load_table_with(path: &Path, options: &mut dyn FnMut(&[String]) -> LoadOptions) -> Result<Dataset, DataError> {
-    match TableFormat::of_file(path)? {
-        TableFormat::Csv if std::fs::metadata(path).is_ok_and(|m| m.is_file()) => {
-            // A regular file can be opened twice: its header, then the table, streamed.
-            let names = csv_header(path)?;
-            load_csv(path, &options(&names))
-        }
-        TableFormat::Csv => {
-            // A pipe or FIFO is read once, into memory.
-            let io = |source| DataError::Io { path: path.to_path_buf(), source };
-            let file = File::open(path).map_err(io)?;
-            let mut bytes = Vec::new();
-            crate::bounded::LineLimit::new(file, crate::bounded::MAX_LINE_BYTES).read_to_end(&mut bytes).map_err(io)?;
-            let names = crate::load::csv_header_from_reader(&bytes[..], path)?;
-            crate::load::load_csv_from_reader(&bytes[..], path, &options(&names))
-        }
-        _ => {
-            let (names, columns) = read_columnar(path)?;
-            load_columns(path, &names, &columns, &options(&names))
-        }
-    }
+    Ok(super::select::load_table_rows(path, options, None)?.data)
 }
 
 /// The column names of a table file (for a columnar file, from its schema,
@@ -177,7 +158,7 @@ fn decode_columnar(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>), DataErr
     })
 }
 
-fn columns_of(
+pub(crate) fn columns_of(
     path: &Path,
     schema: &SchemaRef,
     batches: &[RecordBatch],
@@ -205,7 +186,7 @@ fn columns_of(
 /// Parquet file's embedded Arrow schema) into an error naming the file.
 /// The panic hook is silenced meanwhile, so the user sees one line; the
 /// hook is process-wide, so swaps are serialised.
-fn without_panics<T>(path: &Path, decode: impl FnOnce() -> Result<T, DataError>) -> Result<T, DataError> {
+pub(crate) fn without_panics<T>(path: &Path, decode: impl FnOnce() -> Result<T, DataError>) -> Result<T, DataError> {
     static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _guard = HOOK.lock().unwrap_or_else(|e| e.into_inner());
     let hook = std::panic::take_hook();
@@ -217,7 +198,7 @@ fn without_panics<T>(path: &Path, decode: impl FnOnce() -> Result<T, DataError>)
     })
 }
 
-fn format_error(path: &Path, e: impl std::fmt::Display) -> DataError {
+pub(crate) fn format_error(path: &Path, e: impl std::fmt::Display) -> DataError {
     DataError::Format { path: path.to_path_buf(), message: e.to_string().replace('\n', " ") }
 }
 
@@ -225,7 +206,7 @@ fn open(path: &Path) -> Result<File, DataError> {
     File::open(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })
 }
 
-fn parquet_reader(
+pub(crate) fn parquet_reader(
     path: &Path,
 ) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder<File>, DataError> {
     let mut file = open(path)?;

@@ -255,6 +255,25 @@ pub enum DataError {
     },
 }
 
+impl DataError {
+    /// The same error with its data row renumbered by `file_row` (a row of
+    /// a table read in part → the file's row number); others unchanged.
+    pub(crate) fn with_row(self, file_row: impl Fn(usize) -> usize) -> Self {
+        use DataError::*;
+        match self {
+            Csv { path, row, message } => Csv { path, row: row.map(&file_row), message },
+            RaggedRow { path, row, found, expected } => RaggedRow { path, row: file_row(row), found, expected },
+            NonNumeric { path, row, column, text, hint } => NonNumeric { path, row: file_row(row), column, text, hint },
+            Infinite { path, row, column, text } => Infinite { path, row: file_row(row), column, text },
+            MissingLabel { path, row, column } => MissingLabel { path, row: file_row(row), column },
+            UnknownLabel { path, row, column, value, classes } => {
+                UnknownLabel { path, row: file_row(row), column, value, classes }
+            }
+            other => other,
+        }
+    }
+}
+
 /// A readable, bounded list of names for error messages: `"a", "b", "c" and 12 more`.
 pub(crate) fn name_list(names: &[String]) -> String {
     const SHOWN: usize = 12;

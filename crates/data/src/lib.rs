@@ -3,6 +3,8 @@
 //!
 //! * [`load_table`] reads a table file (CSV, Parquet, Arrow IPC, by extension) into a
 //!   [`Dataset`]; [`table_header`] gives its column names. The tools read data only here.
+//! * [`load_table_rows`] reads only the rows a job needs ([`RowSelection`]: listed rows,
+//!   rows matching a filter), streaming CSV and skipping Parquet rows.
 //! * [`load_csv`] reads a CSV file with a header into a [`Dataset`], giving columns the
 //!   roles chosen in [`LoadOptions`] (label, ids, extra columns, feature globs).
 //! * [`load_columns`] does the same for named in-memory [`Column`]s (pandas, Arrow), and
@@ -21,14 +23,17 @@ mod atomic;
 mod bounded;
 mod columnar;
 mod columns;
+mod csv_rows;
 mod error;
 mod glob;
 mod groups;
+mod labels;
 mod load;
 mod memory;
 mod missing;
 mod outputs;
 mod parquet_footer;
+mod select;
 mod split;
 mod table;
 mod windows;
@@ -46,6 +51,7 @@ pub use load::{csv_header, csv_header_from_reader, load_csv, load_csv_from_reade
 pub use memory::{load_columns, number_text, read_csv_columns, read_csv_columns_with, Column};
 pub use missing::{is_missing, MissingValues, PANDAS_NA_VALUES};
 pub use outputs::{OutputPlan, StagedFiles};
+pub use select::{load_table_rows, RowSelection, SelectedRows};
 pub use split::{grouped_split, stratified_split, Split};
 pub use table::{Dataset, LoadOptions};
 pub use windows::sequence_windows;

@@ -1,15 +1,17 @@
 //! Reading a CSV file into a [`Dataset`] (SPEC §5): header, column roles, numeric cells,
 //! missing values, labels.
 
-use std::collections::HashMap;
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::Path;
 
 use ndarray::{Array2, Axis};
 
 use super::columns::{keep_numeric, resolve_columns, FeatureOrigin};
+use super::csv_rows::{CsvRows, Extent, Flow};
 use super::error::DataError;
+use super::labels::label_indices;
 use super::missing::{Cell, MissingValues};
+use super::select::{RowSelection, SelectedRows};
 use super::table::{Dataset, LoadOptions};
 
 /// Loads a CSV file with a header line into a [`Dataset`].
@@ -88,6 +90,18 @@ pub fn csv_header_from_reader<R: Read>(reader: R, path: &Path) -> Result<Vec<Str
 /// assert!(err.to_string().contains("row 1, column \"b\""));
 /// ```
 pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions) -> Result<Dataset, DataError> {
+    Ok(read_csv(reader, path, opts, None)?.data)
+}
+
+/// The loader of [`load_csv_from_reader`], keeping only the rows `selection`
+/// keeps (all without one): a row not kept is neither parsed nor checked,
+/// and reading stops after the last listed row when nothing else can match.
+pub(crate) fn read_csv<R: Read>(
+    reader: R,
+    path: &Path,
+    opts: &LoadOptions,
+    selection: Option<&RowSelection>,
+) -> Result<SelectedRows, DataError> {
     let mut rows = CsvRows::new(reader, path)?;
     let header = rows.header.clone();
     let mut cols = resolve_columns(path, &header, opts)?;
@@ -98,15 +112,22 @@ pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions)
     let default = cols.origin == FeatureOrigin::Default;
     let mut text = vec![false; n_feat];
     let mut infinite: Vec<Option<(usize, String)>> = vec![None; n_feat];
+    let matching = selection.and_then(|s| s.matching_column(&header));
 
     let mut values: Vec<f64> = Vec::new();
+    let mut kept: Vec<usize> = Vec::new();
     let mut missing = vec![0usize; n_feat];
     let mut raw_labels: Vec<String> = Vec::new();
     let mut ids: Vec<Vec<String>> = vec![Vec::new(); cols.ids.len()];
     let mut extra: Vec<Vec<String>> = vec![Vec::new(); cols.extra.len()];
-    let row = rows.for_each(|row, record| {
+    let extent = rows.for_each(|row, record| {
+        let flow = selection.map_or(Flow::Continue, |s| s.flow_after(row));
+        if selection.is_some_and(|s| !s.keeps(row, matching.map(|c| record.cell(c)))) {
+            return Ok(flow);
+        }
+        kept.push(row);
         for (j, &c) in cols.features.iter().enumerate() {
-            let cell = &record[c];
+            let cell = record.cell(c);
             let v = if default {
                 match Cell::of(cell, na) {
                     Cell::Number(v) => v,
@@ -129,43 +150,44 @@ pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions)
             values.push(v);
         }
         if let Some(l) = cols.label {
-            let cell = &record[l];
+            let cell = record.cell(l);
             if na.is_missing(cell) {
                 return Err(DataError::MissingLabel { path: path.to_path_buf(), row, column: header[l].clone() });
             }
             raw_labels.push(cell.to_string());
         }
         for (k, &c) in cols.ids.iter().enumerate() {
-            ids[k].push(record[c].to_string());
+            ids[k].push(record.cell(c).to_string());
         }
         for (k, &c) in cols.extra.iter().enumerate() {
-            extra[k].push(record[c].to_string());
+            extra[k].push(record.cell(c).to_string());
         }
-        Ok(())
+        Ok(flow)
     })?;
 
-    let mut x = Array2::from_shape_vec((row, n_feat), values).expect("one value per selected feature per row");
+    let mut x = Array2::from_shape_vec((kept.len(), n_feat), values).expect("one value per selected feature per row");
     if default {
-        let kept = keep_numeric(path, &header, &mut cols, &text)?;
-        let first_infinite = kept.iter().filter_map(|&j| infinite[j].as_ref().map(|(r, t)| (*r, j, t))).min();
+        let numeric = keep_numeric(path, &header, &mut cols, &text)?;
+        let first_infinite = numeric.iter().filter_map(|&j| infinite[j].as_ref().map(|(r, t)| (*r, j, t))).min();
         if let Some((row, j, text)) = first_infinite {
-            let column = header[cols.features[kept.iter().position(|&k| k == j).expect("kept")]].clone();
+            let column = header[cols.features[numeric.iter().position(|&k| k == j).expect("kept")]].clone();
             return Err(DataError::Infinite { path: path.to_path_buf(), row, column, text: text.clone() });
         }
-        if kept.len() < n_feat {
-            x = x.select(Axis(1), &kept);
-            missing = kept.iter().map(|&j| missing[j]).collect();
+        if numeric.len() < n_feat {
+            x = x.select(Axis(1), &numeric);
+            missing = numeric.iter().map(|&j| missing[j]).collect();
         }
     }
     let (labels, class_names) = match cols.label {
         None => (None, opts.class_names.clone().unwrap_or_default()),
         Some(l) => {
-            let (labels, names) = label_indices(path, &header[l], &raw_labels, opts.class_names.as_deref())?;
+            let (labels, names) = label_indices(path, &header[l], &raw_labels, opts.class_names.as_deref())
+                .map_err(|e| e.with_row(|i| kept[i]))?;
             (Some(labels), names)
         }
     };
     let name_of = |v: &[usize]| v.iter().map(|&c| header[c].clone()).collect::<Vec<_>>();
-    Ok(Dataset {
+    let data = Dataset {
         path: path.to_path_buf(),
         feature_names: name_of(&cols.features),
         x,
@@ -175,83 +197,12 @@ pub fn load_csv_from_reader<R: Read>(reader: R, path: &Path, opts: &LoadOptions)
         extra: name_of(&cols.extra).into_iter().zip(extra).collect(),
         missing,
         warnings: cols.warnings,
-    })
-}
-
-/// The records of a CSV file after its header, as the loader reads them:
-/// a UTF-8 byte-order mark skipped, cells trimmed, blank lines skipped,
-/// ragged rows and reader errors reported with their row.
-struct CsvRows<R: Read> {
-    rdr: csv::Reader<std::io::BufReader<crate::bounded::LineLimit<R>>>,
-    path: std::path::PathBuf,
-    header: Vec<String>,
-}
-
-impl<R: Read> CsvRows<R> {
-    fn new(reader: R, path: &Path) -> Result<Self, DataError> {
-        // Skip a UTF-8 byte-order mark before the CSV parser sees it (it would otherwise become
-        // part of the first column name and stop a quoted name from being unquoted).
-        let mut reader =
-            std::io::BufReader::new(crate::bounded::LineLimit::new(reader, crate::bounded::MAX_LINE_BYTES));
-        let start = reader.fill_buf().map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
-        if start.starts_with(b"\xEF\xBB\xBF") {
-            reader.consume(3);
-        }
-        let rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(reader);
-        let mut rows = CsvRows { rdr, path: path.to_path_buf(), header: Vec::new() };
-        let mut record = csv::StringRecord::new();
-        if !rows.rdr.read_record(&mut record).map_err(|e| rows.error(None, e))? {
-            return Err(DataError::EmptyFile { path: path.to_path_buf() });
-        }
-        rows.header = record.iter().map(str::to_string).collect();
-        Ok(rows)
-    }
-
-    fn error(&self, row: Option<usize>, e: csv::Error) -> DataError {
-        let path = self.path.clone();
-        match e.kind() {
-            csv::ErrorKind::Io(io) => DataError::Io { path, source: std::io::Error::new(io.kind(), io.to_string()) },
-            csv::ErrorKind::Utf8 { err, .. } => {
-                DataError::Csv { path, row, message: format!("invalid UTF-8 in field {}", err.field()) }
-            }
-            _ => DataError::Csv { path, row, message: e.to_string() },
-        }
-    }
-
-    /// Calls `f(row, record)` for every data row; returns the number of rows (never 0).
-    fn for_each(
-        &mut self,
-        mut f: impl FnMut(usize, &csv::StringRecord) -> Result<(), DataError>,
-    ) -> Result<usize, DataError> {
-        let n_cols = self.header.len();
-        let mut record = csv::StringRecord::new();
-        let mut row = 0usize;
-        loop {
-            match self.rdr.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => return Err(self.error(Some(row), e)),
-            }
-            // A line holding only whitespace reads as one empty field: treat it like a blank line.
-            if n_cols > 1 && record.len() == 1 && record[0].is_empty() {
-                continue;
-            }
-            if record.len() != n_cols {
-                return Err(DataError::RaggedRow {
-                    path: self.path.clone(),
-                    row,
-                    found: record.len(),
-                    expected: n_cols,
-                });
-            }
-            f(row, &record)?;
-            row += 1;
-        }
-        if row == 0 {
-            return Err(DataError::NoRows { path: self.path.clone() });
-        }
-        Ok(row)
-    }
+    };
+    let total = match extent {
+        Extent::All(n) => Some(n),
+        Extent::Stopped(_) => None,
+    };
+    Ok(SelectedRows { data, rows: kept, total })
 }
 
 /// Every cell of a CSV file as (trimmed) text, column by column, with the header.
@@ -266,8 +217,8 @@ pub(crate) fn csv_text_columns(path: &Path) -> Result<(Vec<String>, Vec<Vec<Stri
     }
     let mut columns: Vec<Vec<String>> = vec![Vec::new(); header.len()];
     rows.for_each(|_, record| {
-        columns.iter_mut().zip(record.iter()).for_each(|(c, cell)| c.push(cell.to_string()));
-        Ok(())
+        columns.iter_mut().zip(record.cells()).for_each(|(c, cell)| c.push(cell.to_string()));
+        Ok(Flow::Continue)
     })?;
     Ok((header, columns))
 }
@@ -312,86 +263,5 @@ pub(crate) fn parse_cell(
                 hint,
             })
         }
-    }
-}
-
-/// Parses a label or order value as a number for sorting; `None` if it is not one.
-pub(crate) fn as_number(s: &str) -> Option<f64> {
-    s.parse::<f64>().ok().filter(|v| !v.is_nan())
-}
-
-/// Maps raw label strings to class indices, with the class names in index order.
-pub(crate) fn label_indices(
-    path: &Path,
-    column: &str,
-    raw: &[String],
-    fixed: Option<&[String]>,
-) -> Result<(Vec<usize>, Vec<String>), DataError> {
-    let names: Vec<String> = match fixed {
-        Some(names) => names.to_vec(),
-        None => sorted_class_names(raw),
-    };
-    let exact: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
-    let numeric: Vec<Option<f64>> = names.iter().map(|n| as_number(n)).collect();
-    let mut labels = Vec::with_capacity(raw.len());
-    for (row, value) in raw.iter().enumerate() {
-        let idx = exact.get(value.as_str()).copied().or_else(|| {
-            // A trained model's "1" also accepts "1.0" written by another tool.
-            let v = as_number(value)?;
-            numeric.iter().position(|n| *n == Some(v))
-        });
-        match idx {
-            Some(i) => labels.push(i),
-            None => {
-                return Err(DataError::UnknownLabel {
-                    path: path.to_path_buf(),
-                    row,
-                    column: column.to_string(),
-                    value: value.clone(),
-                    classes: super::error::name_list(&names),
-                })
-            }
-        }
-    }
-    Ok((labels, names))
-}
-
-/// Distinct values, numerically sorted if all are numbers, else lexicographically.
-fn sorted_class_names(raw: &[String]) -> Vec<String> {
-    let mut names: Vec<String> = raw.to_vec();
-    names.sort_unstable();
-    names.dedup();
-    let nums: Option<Vec<f64>> = names.iter().map(|n| as_number(n)).collect();
-    if let Some(nums) = nums {
-        let mut pairs: Vec<(f64, String)> = nums.into_iter().zip(names).collect();
-        pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        names = pairs.into_iter().map(|(_, n)| n).collect();
-    }
-    names
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn class_name_order() {
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(sorted_class_names(&s(&["10", "2", "1", "2"])), s(&["1", "2", "10"]));
-        assert_eq!(sorted_class_names(&s(&["-1", "0.5", "-3"])), s(&["-3", "-1", "0.5"]));
-        assert_eq!(sorted_class_names(&s(&["b", "10", "a", "2"])), s(&["10", "2", "a", "b"]));
-        assert_eq!(sorted_class_names(&s(&["signal", "background"])), s(&["background", "signal"]));
-    }
-
-    #[test]
-    fn fixed_classes_map_and_reject() {
-        let names = vec!["0".to_string(), "1".to_string()];
-        let raw = vec!["1".to_string(), "1.0".to_string(), "0".to_string()];
-        let (l, n) = label_indices(Path::new("f.csv"), "y", &raw, Some(&names)).unwrap();
-        assert_eq!(l, vec![1, 1, 0]);
-        assert_eq!(n, names);
-        let raw = vec!["0".to_string(), "2".to_string()];
-        let e = label_indices(Path::new("f.csv"), "y", &raw, Some(&names)).unwrap_err().to_string();
-        assert!(e.contains("row 1") && e.contains("\"y\"") && e.contains("\"2\""), "{e}");
     }
 }

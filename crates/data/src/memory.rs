@@ -21,7 +21,8 @@ use ndarray::Array2;
 
 use super::columns::{keep_numeric, resolve_columns, FeatureOrigin};
 use super::error::DataError;
-use super::load::{label_indices, parse_cell};
+use super::labels::label_indices;
+use super::load::parse_cell;
 use super::missing::{Cell, MissingValues};
 use super::table::{Dataset, LoadOptions};
 
@@ -53,6 +54,14 @@ impl Column {
         match self {
             Column::Numbers(v) => number_text(v[row]),
             Column::Text(v) => v[row].clone().unwrap_or_default(),
+        }
+    }
+
+    /// The cells at `rows`, in that order.
+    pub fn select(&self, rows: &[usize]) -> Column {
+        match self {
+            Column::Numbers(v) => Column::Numbers(rows.iter().map(|&r| v[r]).collect()),
+            Column::Text(v) => Column::Text(rows.iter().map(|&r| v[r].clone()).collect()),
         }
     }
 
@@ -108,6 +117,18 @@ pub fn load_columns(
     columns: &[Column],
     opts: &LoadOptions,
 ) -> Result<Dataset, DataError> {
+    table_dataset(source, names, columns, opts, false)
+}
+
+/// [`load_columns`]; with `may_be_empty`, no rows is no error (the kept
+/// rows of a table that has rows may be none).
+pub(crate) fn table_dataset(
+    source: &Path,
+    names: &[String],
+    columns: &[Column],
+    opts: &LoadOptions,
+    may_be_empty: bool,
+) -> Result<Dataset, DataError> {
     let path = || source.to_path_buf();
     if names.len() != columns.len() {
         return Err(DataError::Csv {
@@ -127,7 +148,7 @@ pub fn load_columns(
     if names.is_empty() {
         return Err(DataError::EmptyFile { path: path() });
     }
-    if rows == 0 {
+    if rows == 0 && !may_be_empty {
         return Err(DataError::NoRows { path: path() });
     }
     let mut cols = resolve_columns(source, names, opts)?;

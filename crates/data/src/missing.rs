@@ -28,6 +28,9 @@ pub const PANDAS_NA_VALUES: [&str; 19] = [
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MissingValues {
     tokens: BTreeSet<String>,
+    /// Whether a token reads as a finite number (`-999`): only then must a
+    /// cell that is a number be looked up.
+    numeric: bool,
 }
 
 impl Default for MissingValues {
@@ -42,7 +45,8 @@ impl MissingValues {
     pub fn new<S: AsRef<str>>(tokens: impl IntoIterator<Item = S>) -> Self {
         let mut set: BTreeSet<String> = tokens.into_iter().map(|t| t.as_ref().trim().to_string()).collect();
         set.insert(String::new());
-        MissingValues { tokens: set }
+        let numeric = set.iter().any(|t| t.parse::<f64>().is_ok_and(f64::is_finite));
+        MissingValues { tokens: set, numeric }
     }
 
     /// A comma-separated list (`--na-values -999,?`), replacing the default.
@@ -87,6 +91,14 @@ pub(crate) enum Cell {
 
 impl Cell {
     pub(crate) fn of(cell: &str, na: &MissingValues) -> Cell {
+        // The common case first: a finite number no token can equal (no set lookup).
+        if !na.numeric {
+            if let Ok(v) = cell.parse::<f64>() {
+                if v.is_finite() {
+                    return Cell::Number(v);
+                }
+            }
+        }
         if na.is_missing(cell) {
             return Cell::Missing;
         }
@@ -126,5 +138,15 @@ mod tests {
         assert_eq!(Cell::of("", &na), Cell::Missing);
         assert_eq!(Cell::of("-1e400", &na), Cell::Infinite);
         assert_eq!(Cell::of("2.5", &na), Cell::Number(2.5));
+    }
+
+    #[test]
+    fn numeric_tokens_win_over_numbers() {
+        // The fast path for numbers must not skip a token that is itself a number.
+        for (list, cell) in [("-999", "-999"), ("0", "0"), ("1e3", "1e3"), (" 7 ", "7")] {
+            assert_eq!(Cell::of(cell, &MissingValues::parse_list(list)), Cell::Missing, "{list:?} {cell:?}");
+        }
+        assert_eq!(Cell::of("-999.0", &MissingValues::parse_list("-999")), Cell::Number(-999.0));
+        assert_eq!(Cell::of("-999", &MissingValues::default()), Cell::Number(-999.0));
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use ndarray::{s, Array3, ArrayView2};
 
 use super::error::DataError;
-use super::load::as_number;
+use super::labels::as_number;
 
 /// Builds `x3[r, t, f]`: the `window` records of row `r`'s key ending at row `r`, oldest
 /// first. Records of one key are ordered by `order`: numerically if every value in

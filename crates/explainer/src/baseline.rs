@@ -5,12 +5,13 @@
 
 use std::path::PathBuf;
 
-use glassbox_data::Dataset;
+use glassbox_data::{Dataset, RowSelection};
 use glassbox_glt::Model;
 use glassbox_ig::Baseline;
 use ndarray::Axis;
 
 use crate::error::{request, ExplainError};
+use crate::row_list::RowList;
 use crate::table::Table;
 
 /// Where background / weighted baselines are drawn from: the rows whose
@@ -44,10 +45,21 @@ impl Background {
 
     /// The matching rows of `data` (never empty).
     pub fn rows(&self, model: &Model, data: &Dataset) -> Result<Vec<usize>, ExplainError> {
+        self.rows_numbered(model, data, &|r| r)
+    }
+
+    /// [`Background::rows`] of loaded rows that are the file's rows
+    /// `file_row(i)` (`among` counts the file's rows).
+    fn rows_numbered(
+        &self,
+        model: &Model,
+        data: &Dataset,
+        file_row: &dyn Fn(usize) -> usize,
+    ) -> Result<Vec<usize>, ExplainError> {
         let (column, value) = self.column_value(model)?;
         let mut rows = matching_rows(data, column, value, &model.report.config.label)?;
         if let Some((_, among)) = &self.among {
-            rows.retain(|r| among.binary_search(r).is_ok());
+            rows.retain(|&r| among.binary_search(&file_row(r)).is_ok());
         }
         if rows.is_empty() {
             let which = self.among.as_ref().map_or(String::new(), |(name, _)| format!("{name} "));
@@ -83,6 +95,16 @@ pub fn matching_rows(data: &Dataset, column: &str, value: &str, label: &str) -> 
 
 /// A weight column's values at `rows`, each a number ≥ 0.
 pub fn weights(data: &Dataset, column: &str, rows: &[usize]) -> Result<Vec<f64>, ExplainError> {
+    weights_numbered(data, column, rows, &|r| r)
+}
+
+/// [`weights`], errors naming the file's row `file_row(r)`.
+fn weights_numbered(
+    data: &Dataset,
+    column: &str,
+    rows: &[usize],
+    file_row: &dyn Fn(usize) -> usize,
+) -> Result<Vec<f64>, ExplainError> {
     let Some(values) = data.extra_column(column) else {
         return request(format!("--weight-column: no column {column} in {}", data.path.display()));
     };
@@ -90,8 +112,9 @@ pub fn weights(data: &Dataset, column: &str, rows: &[usize]) -> Result<Vec<f64>,
         .map(|&r| match values[r].trim().parse::<f64>() {
             Ok(w) if w.is_finite() && w >= 0.0 => Ok(w),
             _ => request(format!(
-                "{}: row {r}, column {column}: weight '{}' is not a number ≥ 0",
+                "{}: row {}, column {column}: weight '{}' is not a number ≥ 0",
                 data.path.display(),
+                file_row(r),
                 values[r]
             )),
         })
@@ -163,6 +186,33 @@ impl BaselineSpec {
         })
     }
 
+    /// The rows of the explained table this baseline needs besides the
+    /// explained `rows`: none for zero, mean and file baselines (only the
+    /// listed rows are read); for background and weighted ones the rows its
+    /// filter can match ([`Table::load_rows`] then reads every row but parses
+    /// only those). The training mean is the model's, not the table's.
+    ///
+    /// ```
+    /// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/");
+    /// use glassbox_explainer::{Background, BaselineSpec, RowList};
+    /// let model = glassbox_glt::Model::load(format!("{dir}railway-demo.glt").as_ref())?;
+    /// let rows = RowList::parse("0,5-6")?;
+    /// assert_eq!(BaselineSpec::Mean.selection(&model, &rows)?.listed(), [(0, 0), (5, 6)]);
+    /// let bg = BaselineSpec::Background { background: Background::default(), count: 3, seed: 0 };
+    /// assert!(bg.selection(&model, &rows)?.keeps(100, Some(&model.class_names[0])));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn selection(&self, model: &Model, rows: &RowList) -> Result<RowSelection, ExplainError> {
+        let listed = RowSelection::ranges(rows.ranges().iter().copied());
+        Ok(match self {
+            BaselineSpec::Zero | BaselineSpec::Mean | BaselineSpec::File(_) => listed,
+            BaselineSpec::Background { background, .. } | BaselineSpec::Weighted { background, .. } => {
+                let (column, value) = background.column_value(model)?;
+                listed.or_matching(column, value)
+            }
+        })
+    }
+
     /// The IG baseline over `table`'s rows (model inputs, imputed).
     ///
     /// ```
@@ -175,8 +225,9 @@ impl BaselineSpec {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn resolve(&self, model: &Model, table: &Table) -> Result<Baseline, ExplainError> {
+        let file_row = |i: usize| table.file_row(i);
         let reference = |background: &Background| -> Result<_, ExplainError> {
-            let rows = background.rows(model, &table.data)?;
+            let rows = background.rows_numbered(model, &table.data, &file_row)?;
             Ok((table.inputs.x.select(Axis(0), &rows), rows))
         };
         Ok(match self {
@@ -189,7 +240,7 @@ impl BaselineSpec {
                 let Some(column) = column else { return request("--baseline weighted needs --weight-column COL") };
                 let (reference, rows) = reference(background)?;
                 Baseline::Weighted {
-                    weights: weights(&table.data, column, &rows)?,
+                    weights: weights_numbered(&table.data, column, &rows, &file_row)?,
                     reference,
                     count: *count,
                     seed: *seed,

@@ -62,6 +62,6 @@ pub use integration::{
     DEFAULT_STEPS, MAX_EVALUATIONS, MAX_STEPS, METHODS,
 };
 pub use request::{explain_table, ExplainRequest, Explained, Prepared, TableParts};
-pub use row_list::parse_rows;
+pub use row_list::{parse_rows, RowList};
 pub use rows::{explain_array, Part, Parts, RowResult, ROWS_PER_PART};
 pub use table::{load_options, Table};

@@ -66,7 +66,7 @@ impl Prepared {
     /// Selects `request.rows` of `table` and resolves the baseline.
     pub fn new(model: &Model, table: &Table, request: &ExplainRequest) -> Result<Self, ExplainError> {
         let baseline = request.baseline.resolve(model, table)?;
-        Ok(Prepared { inputs: table.inputs.select(&request.rows), baseline })
+        Ok(Prepared { inputs: table.select(&request.rows)?, baseline })
     }
 
     /// The resolved IG baseline.

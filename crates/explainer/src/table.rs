@@ -5,8 +5,10 @@
 
 use std::path::Path;
 
-use glassbox_data::{load_columns, load_table_with, Column, Dataset, LoadOptions, MissingValues};
-use glassbox_glt::{Model, ModelInputs};
+use glassbox_data::{
+    load_columns, load_table_rows, Column, Dataset, LoadOptions, MissingValues, RowSelection, SelectedRows,
+};
+use glassbox_glt::{GltError, Model, ModelInputs};
 
 use crate::error::ExplainError;
 
@@ -32,18 +34,24 @@ pub fn load_options(model: &Model, columns: &[String], ids: &[String], extra: &[
     }
 }
 
-/// The loaded rows and their model inputs.
+/// The loaded rows and their model inputs: every row of a table, or the
+/// rows a request needs ([`Table::load_rows`]), each known by its row
+/// number in the file.
 #[derive(Clone, Debug)]
 pub struct Table {
-    /// The table (features, label, ids, extra columns).
+    /// The loaded rows (features, label, ids, extra columns).
     pub data: Dataset,
-    /// `[N, F]` or `[N, T, F]` inputs of every row, imputed, with the mask.
+    /// `[N, F]` or `[N, T, F]` inputs of every loaded row, imputed, with the mask.
     pub inputs: ModelInputs,
+    /// The file's row number of each loaded row (ascending).
+    file_rows: Vec<usize>,
+    /// The file's number of rows, when known.
+    total: Option<usize>,
 }
 
 impl Table {
     /// Loads the table file `path` (CSV, Parquet or Arrow IPC, by extension;
-    /// [`load_table`]) for `model`: `ids` are the id columns to carry (those
+    /// [`load_table`](glassbox_data::load_table)) for `model`: `ids` are the id columns to carry (those
     /// the file lacks are skipped), `extra` columns are kept as strings
     /// (the model's sequence and order columns are added).
     ///
@@ -67,9 +75,40 @@ impl Table {
         extra: &[String],
         na: &MissingValues,
     ) -> Result<Self, ExplainError> {
+        Self::load_rows(model, path, ids, extra, na, None)
+    }
+
+    /// [`Table::load_with`] keeping only the rows `selection` keeps (see
+    /// [`BaselineSpec::selection`](crate::BaselineSpec::selection)): the
+    /// other rows are not parsed, and a CSV file is read no further than
+    /// needed. A sequence model needs every row (its windows reach back),
+    /// so then the selection is ignored.
+    ///
+    /// ```
+    /// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/");
+    /// use glassbox_data::{MissingValues, RowSelection};
+    /// use glassbox_explainer::Table;
+    /// let model = glassbox_glt::Model::load(format!("{dir}railway-demo.glt").as_ref())?;
+    /// let path = format!("{dir}railway-demo.csv");
+    /// let keep = RowSelection::ranges([(2, 3)]);
+    /// let part = Table::load_rows(&model, path.as_ref(), &[], &[], &MissingValues::default(), Some(&keep))?;
+    /// let whole = Table::load(&model, path.as_ref(), &[], &[])?;
+    /// assert_eq!((part.rows(), part.total()), (2, None)); // reading stopped after row 3
+    /// assert_eq!(part.select(&[3, 2])?.x, whole.select(&[3, 2])?.x);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_rows(
+        model: &Model,
+        path: &Path,
+        ids: &[String],
+        extra: &[String],
+        na: &MissingValues,
+        selection: Option<&RowSelection>,
+    ) -> Result<Self, ExplainError> {
         let mut options =
             |names: &[String]| LoadOptions { na_values: na.clone(), ..load_options(model, names, ids, extra) };
-        Self::from_dataset(model, load_table_with(path, &mut options)?)
+        let selection = selection.filter(|_| model.sequence().is_none());
+        Self::from_selected(model, load_table_rows(path, &mut options, selection)?)
     }
 
     /// [`Table::load`] for an in-memory table of named [`Column`]s
@@ -102,17 +141,59 @@ impl Table {
     /// A table already loaded with the model's features (and, in sequence
     /// mode, its sequence and order columns as extra columns).
     pub fn from_dataset(model: &Model, data: Dataset) -> Result<Self, ExplainError> {
-        let inputs = model.inputs(&data)?;
-        Ok(Table { data, inputs })
+        let n = data.rows();
+        Self::from_selected(model, SelectedRows { data, rows: (0..n).collect(), total: Some(n) })
     }
 
-    /// Number of rows.
+    fn from_selected(model: &Model, selected: SelectedRows) -> Result<Self, ExplainError> {
+        let SelectedRows { data, rows: file_rows, total } = selected;
+        let inputs = model.inputs(&data).map_err(|e| match e {
+            // The row as the file counts rows.
+            GltError::OutOfRange { table, row, column, value } => {
+                GltError::OutOfRange { table, row: file_rows[row], column, value }
+            }
+            e => e,
+        })?;
+        Ok(Table { data, inputs, file_rows, total })
+    }
+
+    /// Number of loaded rows.
     pub fn rows(&self) -> usize {
         self.data.rows()
     }
 
-    /// The id columns' values of row `r`.
-    pub fn ids(&self, r: usize) -> Vec<(String, String)> {
+    /// The file's number of rows, when known (every row was read, or the
+    /// file says); `None` when reading stopped early.
+    pub fn total(&self) -> Option<usize> {
+        self.total
+    }
+
+    /// The file's row number of loaded row `i`.
+    pub fn file_row(&self, i: usize) -> usize {
+        self.file_rows[i]
+    }
+
+    /// The loaded row that is the file's row `row`.
+    pub fn position(&self, row: usize) -> Result<usize, ExplainError> {
+        self.file_rows.binary_search(&row).or_else(|_| match self.total {
+            Some(n) if row >= n => crate::error::request(format!(
+                "row {row} is past the end of {} ({n} rows, numbered 0 to {})",
+                self.data.path.display(),
+                n.saturating_sub(1)
+            )),
+            _ => crate::error::request(format!("row {row} of {} was not loaded", self.data.path.display())),
+        })
+    }
+
+    /// The inputs of the file's rows `rows`, in that order.
+    pub fn select(&self, rows: &[usize]) -> Result<ModelInputs, ExplainError> {
+        let at: Vec<usize> = rows.iter().map(|&r| self.position(r)).collect::<Result<_, _>>()?;
+        Ok(self.inputs.select(&at))
+    }
+
+    /// The id columns' values of the file's row `row` (a loaded row).
+    pub fn ids(&self, row: usize) -> Vec<(String, String)> {
+        let r = self.position(row).expect("a loaded row");
         self.data.ids.iter().map(|(k, v)| (k.clone(), v[r].clone())).collect()
     }
 }

@@ -11,8 +11,8 @@ use glassbox::cli::{
 use glassbox::data::{OutputPlan, StagedFiles};
 use glassbox_explainer::{
     attributions_parquet, csv_bytes, explain_table, feature_labels, json_document, named_chart, not_converged,
-    parse_rows, row_chart, target_class, with_suffix, Background, BaselineSpec, ExplainError, ExplainRequest,
-    GltFunction, RunInfo, Table,
+    row_chart, target_class, with_suffix, Background, BaselineSpec, ExplainError, ExplainRequest, GltFunction, RowList,
+    RunInfo, Table,
 };
 use glassbox_glt::Model;
 use glassbox_ig::verify_gradients;
@@ -108,14 +108,6 @@ pub fn run(a: Args) -> Result<()> {
     let background = Background { filter: b.background_filter.clone(), among: None };
     let ids = if a.id.is_empty() { model.report.config.ids.clone() } else { a.id.clone() };
     let extra: Vec<String> = b.weight_column.iter().cloned().chain(background.column().map(str::to_string)).collect();
-    let table = Table::load_with(&model, &data_path, &ids, &extra, &a.reading.missing_values())?;
-    if let Some(id) = a.id.iter().find(|id| !table.data.ids.iter().any(|(name, _)| name == *id)) {
-        bail!("--id {id}: {} has no column {id:?}", data_path.display());
-    }
-    let rows = match &a.rows {
-        Some(spec) => parse_rows(spec, table.rows())?,
-        None => (0..table.rows()).collect(),
-    };
     let baseline = BaselineSpec::parse(
         &a.baseline,
         background,
@@ -124,6 +116,19 @@ pub fn run(a: Args) -> Result<()> {
         b.seed,
         a.baseline_file.clone(),
     )?;
+    // With --rows, only the rows the request needs are read (issue 16).
+    let listed = a.rows.as_deref().map(RowList::parse).transpose()?;
+    let selection = listed.as_ref().map(|l| baseline.selection(&model, l)).transpose()?;
+    let na = a.reading.missing_values();
+    let table = Table::load_rows(&model, &data_path, &ids, &extra, &na, selection.as_ref())?;
+    if let Some(id) = a.id.iter().find(|id| !table.data.ids.iter().any(|(name, _)| name == *id)) {
+        bail!("--id {id}: {} has no column {id:?}", data_path.display());
+    }
+    let rows = match &listed {
+        // Read no further than the last listed row, the table has at least that many.
+        Some(l) => l.rows(table.total().unwrap_or(l.last() + 1))?,
+        None => (0..table.rows()).collect(),
+    };
     let request = ExplainRequest { global: a.global, ..ExplainRequest::new(rows, baseline, cfg.clone()) };
     let bar = progress_bar(
         request.rows.len() as u64,
@@ -163,7 +168,7 @@ pub fn run(a: Args) -> Result<()> {
     }
 
     if a.verify_gradients {
-        let (f, x) = (GltFunction::new(&model), table.inputs.select(&request.rows).x);
+        let (f, x) = (GltFunction::new(&model), table.select(&request.rows)?.x);
         let mut worst = 0.0f64;
         for (i, r) in e.rows.iter().enumerate().take(10) {
             let err = verify_gradients(&f, &x.index_axis(Axis(0), i).to_owned(), cfg.target, cfg.output)?;
