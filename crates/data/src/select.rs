@@ -195,12 +195,13 @@ fn columnar(
     Ok(SelectedRows { data, rows, total })
 }
 
+/// A partial read: column names, columns, the file's row number of every
+/// kept row, and the file's row count.
+type PartialRead = (Vec<String>, Vec<Column>, Vec<usize>, usize);
+
 /// The rows of a Parquet file within `ranges` (sorted, disjoint), decoded
-/// alone: names, columns, the file's row numbers, the file's row count.
-fn parquet_ranges(
-    path: &Path,
-    ranges: &[(usize, usize)],
-) -> Result<(Vec<String>, Vec<Column>, Vec<usize>, usize), DataError> {
+/// alone.
+fn parquet_ranges(path: &Path, ranges: &[(usize, usize)]) -> Result<PartialRead, DataError> {
     use parquet::arrow::arrow_reader::{RowSelection as Pages, RowSelector};
     without_panics(path, || {
         let builder = parquet_reader(path)?;
