@@ -54,6 +54,13 @@ pub struct PathPoint {
     pub epochs: usize,
 }
 
+impl PathPoint {
+    /// The validation score the choices compare: ROC-AUC (binary) or accuracy.
+    pub fn score(&self) -> f64 {
+        self.val_roc_auc.unwrap_or(self.val_accuracy)
+    }
+}
+
 /// λ_max at the given (dense) parameters; see the module docs.
 pub fn lambda_max(problem: &Problem<'_>, params: &[Tensor<f32>], groups: &[Vec<usize>], batch_size: usize) -> f64 {
     let w_idx = problem.glt.tokenizer_weight();
@@ -197,10 +204,9 @@ pub fn run_path<E>(
 /// The sparsest point whose validation score (ROC-AUC, or accuracy for
 /// multi-class) is within [`AUC_SLACK`] of the best; ties go to larger λ.
 pub fn choose(points: &[PathPoint]) -> usize {
-    let score = |p: &PathPoint| p.val_roc_auc.unwrap_or(p.val_accuracy);
-    let best = points.iter().map(score).fold(f64::NEG_INFINITY, f64::max);
+    let best = points.iter().map(PathPoint::score).fold(f64::NEG_INFINITY, f64::max);
     (0..points.len())
-        .filter(|&i| score(&points[i]) >= best - AUC_SLACK)
+        .filter(|&i| points[i].score() >= best - AUC_SLACK)
         .min_by(|&a, &b| {
             let (pa, pb) = (&points[a], &points[b]);
             pa.selected_groups.len().cmp(&pb.selected_groups.len()).then(pb.lambda.total_cmp(&pa.lambda))

@@ -227,6 +227,16 @@ pub fn train_with_checkpoints(
         let keep = GroupLasso::new(lambda, group_rows.clone()).support(&start[glt.tokenizer_weight()]);
         (GroupLasso::on_support(group_rows.clone(), &keep), keep.iter().filter(|&&k| k).count())
     };
+    // A penalised model against its refit: the report, and the better one's parameters.
+    let keep_better = |penalised: Vec<Tensor<f32>>, refit: Fitted, groups_kept: usize| {
+        let report = RefitReport::new(
+            score(&problem, &penalised, &test_set),
+            score(&problem, &refit.params, &test_set),
+            refit.epochs_run,
+            groups_kept,
+        );
+        (if report.kept { refit.params } else { penalised }, Some(report))
+    };
     let mut epochs_run = Vec::new();
     let mut relaxed = Vec::new();
     let (params, lambda, path, lambda_max, refit) = match &spec.lambda {
@@ -244,14 +254,8 @@ pub fn train_with_checkpoints(
                     progress(Progress::Epoch { phase: "refit", epochs: spec.fit.epochs, end })
                 })?;
                 epochs_run.push(refit.epochs_run);
-                let report = RefitReport::new(
-                    score(&problem, &fitted.params, &test_set),
-                    score(&problem, &refit.params, &test_set),
-                    refit.epochs_run,
-                    kept,
-                );
-                let params = if report.kept { refit.params } else { fitted.params };
-                (params, *lambda, Vec::new(), None, Some(report))
+                let (params, report) = keep_better(fitted.params, refit, kept);
+                (params, *lambda, Vec::new(), None, report)
             } else {
                 (fitted.params, *lambda, Vec::new(), None, None)
             }
@@ -286,11 +290,10 @@ pub fn train_with_checkpoints(
             )?;
             epochs_run.extend(result.points[1..].iter().map(|p| p.epochs));
             let points = result.points;
-            let score_of = |p: &PathPoint| p.val_roc_auc.unwrap_or(p.val_accuracy);
             let (chosen, params, refit) = if spec.refit {
                 // The relaxed lasso: supports compared by their refits (crate::refit).
                 let mut phase = result.fits;
-                let choice = choose_relaxed(&points, score_of(&points[0]), &mut |i| {
+                let choice = choose_relaxed(&points, points[0].score(), &mut |i| {
                     phase += 1;
                     let label = format!("refit {}", points[i].selected_groups.len());
                     let (lasso, _) = on_support(&result.params[i], points[i].lambda);
@@ -306,15 +309,9 @@ pub fn train_with_checkpoints(
                 relaxed = choice.probes;
                 match (choice.point, choice.refit) {
                     (Some(i), Some(fitted)) => {
-                        let penalised = &result.params[i];
-                        let report = RefitReport::new(
-                            score(&problem, penalised, &test_set),
-                            score(&problem, &fitted.params, &test_set),
-                            fitted.epochs_run,
-                            points[i].selected_groups.len(),
-                        );
-                        let params = if report.kept { fitted.params } else { penalised.clone() };
-                        (i, params, Some(report))
+                        let (params, report) =
+                            keep_better(result.params[i].clone(), fitted, points[i].selected_groups.len());
+                        (i, params, report)
                     }
                     _ => (0, result.params[0].clone(), None),
                 }
