@@ -35,15 +35,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result.map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
 }
 
-/// Removes the entries of `folder` named `PREFIX<pid>` whose process is no
-/// longer running (Linux: no `/proc/<pid>`); elsewhere, those older than a
-/// day. Ours, of running processes, and other files are left alone.
+/// Removes the entries of `folder` named `PREFIX<pid>` (or
+/// `PREFIX<pid>-<n>`) whose process is no longer running (Linux: no
+/// `/proc/<pid>`); elsewhere, those older than a day. Ours, of running
+/// processes, and other files are left alone.
 pub(crate) fn remove_stale(folder: &Path, prefix: &str) {
+    remove_stale_where(folder, &|name| name.strip_prefix(prefix).and_then(|p| p.split('-').next()))
+}
+
+/// [`remove_stale`] for every [`write_atomic`] temporary file of `folder`
+/// (`.<name>.tmp-<pid>`, whatever the name), in one pass.
+pub(crate) fn remove_stale_temp_files(folder: &Path) {
+    remove_stale_where(folder, &|name| name.strip_prefix('.').and_then(|n| n.rsplit_once(".tmp-")).map(|(_, p)| p))
+}
+
+/// Removes the entries whose name gives a process id (`pid_of`) that is stale.
+fn remove_stale_where(folder: &Path, pid_of: &dyn Fn(&str) -> Option<&str>) {
     let Ok(entries) = std::fs::read_dir(folder) else { return };
     let proc_fs = Path::new("/proc/self").exists();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix(prefix).and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let Some(pid) = pid_of(&name).and_then(|p| p.parse::<u32>().ok()) else { continue };
         if pid == std::process::id() {
             continue;
         }

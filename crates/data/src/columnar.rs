@@ -2,7 +2,7 @@
 //! IPC (`.arrow`, `.feather`, `.ipc`). A columnar file is read into the
 //! in-memory [`Column`]s and goes through [`load_columns`], so roles,
 //! missing values, the numeric-only default features and every error are
-//! the CSV loader's; [`write_parquet`] writes a result table.
+//! the CSV loader's. Result tables are written by `parquet_out`.
 //!
 //! Arrow types: integers, floats, decimals and booleans (1/0) are numbers
 //! (`float32` through its shortest decimal text, as a CSV file holds it);
@@ -13,12 +13,11 @@
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Float64Type};
-use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, SchemaRef};
 
 use super::error::DataError;
 use super::load::{csv_header, load_csv};
@@ -294,56 +293,4 @@ fn to_column(path: &Path, field: &Field, array: &ArrayRef) -> Result<Column, Dat
             ),
         }),
     }
-}
-
-/// One column of a table [`write_parquet`] writes.
-#[derive(Clone, Debug, PartialEq)]
-pub enum OutColumn {
-    /// `int64`.
-    Int(Vec<i64>),
-    /// `double`.
-    Float(Vec<f64>),
-    /// `bool`.
-    Bool(Vec<bool>),
-    /// `string`.
-    Text(Vec<String>),
-}
-
-/// A table of named columns as the bytes of a Parquet file (one row group,
-/// snappy, non-nullable columns), e.g. for [`write_atomic`](super::write_atomic).
-///
-/// ```
-/// use glassbox_data::{parquet_bytes, OutColumn};
-/// let bytes = parquet_bytes(&[("i".into(), OutColumn::Int(vec![0, 1])), ("v".into(), OutColumn::Float(vec![0.5, -1.0]))])?;
-/// assert_eq!(&bytes[..4], b"PAR1");
-/// # Ok::<(), glassbox_data::DataError>(())
-/// ```
-pub fn parquet_bytes(columns: &[(String, OutColumn)]) -> Result<Vec<u8>, DataError> {
-    let err = |e: &dyn std::fmt::Display| DataError::Format { path: "<parquet>".into(), message: e.to_string() };
-    let mut fields = Vec::with_capacity(columns.len());
-    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
-    for (name, column) in columns {
-        let (t, a): (DataType, ArrayRef) = match column {
-            OutColumn::Int(v) => (DataType::Int64, Arc::new(Int64Array::from(v.clone()))),
-            OutColumn::Float(v) => (DataType::Float64, Arc::new(Float64Array::from(v.clone()))),
-            OutColumn::Bool(v) => (DataType::Boolean, Arc::new(BooleanArray::from(v.clone()))),
-            OutColumn::Text(v) => (DataType::Utf8, Arc::new(StringArray::from(v.clone()))),
-        };
-        fields.push(Field::new(name, t, false));
-        arrays.push(a);
-    }
-    let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| err(&e))?;
-    let props = parquet::file::properties::WriterProperties::builder()
-        .set_compression(parquet::basic::Compression::SNAPPY)
-        .build();
-    let mut writer = parquet::arrow::ArrowWriter::try_new(Vec::new(), schema, Some(props)).map_err(|e| err(&e))?;
-    writer.write(&batch).map_err(|e| err(&e))?;
-    writer.into_inner().map_err(|e| err(&e))
-}
-
-/// [`parquet_bytes`] written atomically to `path`.
-pub fn write_parquet(path: &Path, columns: &[(String, OutColumn)]) -> Result<(), DataError> {
-    let bytes = parquet_bytes(columns)?;
-    super::write_atomic(path, &bytes).map_err(|source| DataError::Io { path: path.to_path_buf(), source })
 }

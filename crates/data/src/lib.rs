@@ -33,6 +33,7 @@ mod memory;
 mod missing;
 mod outputs;
 mod parquet_footer;
+mod parquet_out;
 mod select;
 mod split;
 mod table;
@@ -41,8 +42,7 @@ mod windows;
 pub use atomic::write_atomic;
 pub use bounded::{LineLimit, MAX_LINE_BYTES};
 pub use columnar::{
-    load_table, load_table_with, parquet_bytes, read_columnar, read_table_columns, table_header, write_parquet,
-    OutColumn, TableFormat, TABLE_EXTENSIONS,
+    load_table, load_table_with, read_columnar, read_table_columns, table_header, TableFormat, TABLE_EXTENSIONS,
 };
 pub use error::DataError;
 pub use glob::{glob_match, is_glob};
@@ -51,6 +51,7 @@ pub use load::{csv_header, csv_header_from_reader, load_csv, load_csv_from_reade
 pub use memory::{load_columns, number_text, read_csv_columns, read_csv_columns_with, Column};
 pub use missing::{is_missing, MissingValues, PANDAS_NA_VALUES};
 pub use outputs::{OutputPlan, StagedFiles};
+pub use parquet_out::{parquet_bytes, write_parquet, OutColumn, ParquetStream, ROW_GROUP_ROWS};
 pub use select::{load_table_rows, RowSelection, SelectedRows};
 pub use split::{grouped_split, stratified_split, Split};
 pub use table::{Dataset, LoadOptions};

@@ -12,7 +12,8 @@
 //! [`StagedFiles`] hands out paths in a hidden staging folder beside the
 //! outputs; [`StagedFiles::commit`] renames every staged file into place
 //! once all of them were written, and a stage that is dropped uncommitted
-//! (an error on the way) removes what it staged.
+//! (an error on the way) removes what it staged. A new stage first removes
+//! the stages and temporary files that killed processes left in its folder.
 
 use std::path::{Path, PathBuf};
 
@@ -139,7 +140,12 @@ impl StagedFiles {
     pub fn new(folder: &Path) -> Result<Self, DataError> {
         let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
         crate::atomic::remove_stale(folder, ".glassbox-stage-");
-        let dir = folder.join(format!(".glassbox-stage-{}", std::process::id()));
+        // And temporary files of killed writers (`write_atomic`'s).
+        crate::atomic::remove_stale_temp_files(folder);
+        // One folder per stage, so two stages in one folder stay apart.
+        static STAGES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STAGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = folder.join(format!(".glassbox-stage-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|source| DataError::Io { path: dir.clone(), source })?;
         Ok(StagedFiles { dir, moves: Vec::new() })
     }
@@ -150,6 +156,12 @@ impl StagedFiles {
             self.dir.join(format!("{}-{}", self.moves.len(), target.file_name().unwrap_or_default().to_string_lossy()));
         self.moves.push((staged.clone(), target.to_path_buf()));
         staged
+    }
+
+    /// A scratch file in the staging folder named after `target`: never
+    /// moved into place, removed with the folder.
+    pub fn scratch(&self, target: &Path) -> PathBuf {
+        self.dir.join(format!("scratch-{}", target.file_name().unwrap_or_default().to_string_lossy()))
     }
 
     /// Moves every staged file into place (each rename atomic), then

@@ -14,9 +14,7 @@ use crate::rows::RowResult;
 pub fn attribution_columns(rows: &[RowResult], labels: &[String]) -> Vec<(String, OutColumn)> {
     let float = |f: fn(&RowResult) -> f64| OutColumn::Float(rows.iter().map(f).collect());
     let mut columns = vec![("index".to_string(), OutColumn::Int(rows.iter().map(|r| r.index as i64).collect()))];
-    let id_names: Vec<String> =
-        rows.first().map(|r| r.ids.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
-    for (k, name) in id_names.into_iter().enumerate() {
+    for (k, name) in crate::document::id_names(rows).into_iter().enumerate() {
         columns.push((name, OutColumn::Text(rows.iter().map(|r| r.ids[k].1.clone()).collect())));
     }
     columns.extend([

@@ -117,14 +117,9 @@ pub fn json_document(model: &Model, info: &RunInfo, e: &Explained) -> Value {
     doc
 }
 
-/// The CSV bytes: a header `index,<ids>,predicted_class,output,
-/// baseline_output,delta,relative_delta,evaluations,converged,ig:<cell>…`,
-/// then one line per row.
-pub fn csv_bytes(rows: &[RowResult], labels: &[String]) -> Result<Vec<u8>, ExplainError> {
-    let enc = |e: csv::Error| ExplainError::Encode(e.to_string());
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let id_names: Vec<String> =
-        rows.first().map(|r| r.ids.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
+/// The CSV header: `index,<ids>,predicted_class,output,baseline_output,
+/// delta,relative_delta,evaluations,converged,ig:<cell>…`.
+pub fn csv_header(id_names: &[String], labels: &[String]) -> Vec<String> {
     let mut header: Vec<String> = vec!["index".into()];
     header.extend(id_names.iter().cloned());
     header.extend(
@@ -132,21 +127,38 @@ pub fn csv_bytes(rows: &[RowResult], labels: &[String]) -> Result<Vec<u8>, Expla
             .map(String::from),
     );
     header.extend(labels.iter().map(|n| format!("ig:{n}")));
-    w.write_record(&header).map_err(enc)?;
+    header
+}
+
+/// One row's CSV record, in the order of [`csv_header`].
+pub fn csv_record(r: &RowResult) -> Vec<String> {
+    let mut rec = vec![r.index.to_string()];
+    rec.extend(r.ids.iter().map(|(_, v)| v.clone()));
+    rec.extend([
+        r.predicted_class.to_string(),
+        r.output.to_string(),
+        r.baseline_output.to_string(),
+        r.delta.to_string(),
+        r.relative_delta.to_string(),
+        r.evaluations.to_string(),
+        r.converged.to_string(),
+    ]);
+    rec.extend(r.attributions.iter().map(|a| a.to_string()));
+    rec
+}
+
+/// The id column names of rows (those of the first row).
+pub(crate) fn id_names(rows: &[RowResult]) -> Vec<String> {
+    rows.first().map(|r| r.ids.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default()
+}
+
+/// The CSV bytes: the [`csv_header`], then one [`csv_record`] per row.
+pub fn csv_bytes(rows: &[RowResult], labels: &[String]) -> Result<Vec<u8>, ExplainError> {
+    let enc = |e: csv::Error| ExplainError::Encode(e.to_string());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(csv_header(&id_names(rows), labels)).map_err(enc)?;
     for r in rows {
-        let mut rec = vec![r.index.to_string()];
-        rec.extend(r.ids.iter().map(|(_, v)| v.clone()));
-        rec.extend([
-            r.predicted_class.to_string(),
-            r.output.to_string(),
-            r.baseline_output.to_string(),
-            r.delta.to_string(),
-            r.relative_delta.to_string(),
-            r.evaluations.to_string(),
-            r.converged.to_string(),
-        ]);
-        rec.extend(r.attributions.iter().map(|a| a.to_string()));
-        w.write_record(&rec).map_err(enc)?;
+        w.write_record(csv_record(r)).map_err(enc)?;
     }
     w.into_inner().map_err(|e| ExplainError::Encode(e.to_string()))
 }

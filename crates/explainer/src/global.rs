@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use glassbox_autodiff::Tensor;
 use glassbox_glt::Model;
-use glassbox_ig::aggregate::{global, per_feature, per_group};
-use ndarray::{Axis, IxDyn};
+use glassbox_ig::aggregate::{per_feature, per_group, GlobalSums};
+use ndarray::Axis;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -44,13 +44,11 @@ impl GlobalImportance {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn of(model: &Model, rows: &[RowResult]) -> Result<Self, ExplainError> {
-        let mut shape = vec![rows.len()];
-        shape.extend(model.glt.row_shape());
-        let flat: Vec<f64> = rows.iter().flat_map(|r| r.attributions.iter().copied()).collect();
-        let all =
-            ndarray::ArrayD::from_shape_vec(IxDyn(&shape), flat).map_err(|e| ExplainError::Encode(e.to_string()))?;
-        let predicted: Vec<usize> = rows.iter().map(|r| r.predicted_class).collect();
-        Self::of_attributions(model, &all, &predicted)
+        let mut sums = GlobalAccumulator::new(model);
+        for r in rows {
+            sums.add(r)?;
+        }
+        Ok(sums.finish())
     }
 
     /// The same from attributions `[N, ..row]` and the predicted class of
@@ -65,16 +63,12 @@ impl GlobalImportance {
                 all.shape()[0]
             )));
         }
-        let g = global(all, predicted, model.class_names.len())?;
         let per_g = per_group(&per_feature(all)?, &model.groups.members)?;
-        let groups_mean_abs = per_g.mapv(f64::abs).mean_axis(Axis(0)).map(|m| m.to_vec()).unwrap_or_default();
-        Ok(GlobalImportance {
-            rows: all.shape()[0],
-            mean_abs: g.mean_abs,
-            mean_by_predicted_class: g.mean_by_class,
-            rows_by_predicted_class: g.rows_by_class,
-            groups_mean_abs,
-        })
+        let mut sums = GlobalAccumulator::new(model);
+        for ((row, &c), g) in all.axis_iter(Axis(0)).zip(predicted).zip(per_g.axis_iter(Axis(0))) {
+            sums.add_cells(row.iter().copied(), c, g.iter().copied());
+        }
+        Ok(sums.finish())
     }
 
     /// `(cell label, mean |IG|)` pairs.
@@ -102,5 +96,83 @@ impl GlobalImportance {
             "rows_by_predicted_class": model.class_names.iter().cloned().zip(self.rows_by_predicted_class.iter().copied()).collect::<BTreeMap<_, _>>(),
             "groups_mean_abs": self.named_groups(model).into_iter().collect::<BTreeMap<_, _>>(),
         })
+    }
+}
+
+/// [`GlobalImportance`] built up one explained row at a time (rows that
+/// arrive part by part need not be kept): running sums in row order, so
+/// the result is bitwise [`GlobalImportance::of`] over the same rows.
+///
+/// ```
+/// # let model = glassbox_glt::Model::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/railway-demo.glt").as_ref())?;
+/// use glassbox_explainer::{explain_array, GlobalAccumulator, GlobalImportance};
+/// use glassbox_ig::{Baseline, IgConfig};
+/// let x = ndarray::Array2::<f64>::ones((3, model.feature_names.len())).into_dyn();
+/// let rows = explain_array(&model, &x, &Baseline::Zero, &IgConfig::default())?;
+/// let mut sums = GlobalAccumulator::new(&model);
+/// for r in &rows {
+///     sums.add(r)?;
+/// }
+/// assert_eq!(sums.finish(), GlobalImportance::of(&model, &rows)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct GlobalAccumulator {
+    cells: GlobalSums,
+    groups_abs: Vec<f64>,
+    width: usize,
+}
+
+impl GlobalAccumulator {
+    /// Empty sums for the rows of `model`.
+    pub fn new(model: &Model) -> Self {
+        let width = model.glt.row_shape().iter().product();
+        GlobalAccumulator {
+            cells: GlobalSums::new(width, model.class_names.len()),
+            groups_abs: vec![0.0; model.groups.names.len()],
+            width,
+        }
+    }
+
+    /// Adds one explained row of the model.
+    pub fn add(&mut self, r: &RowResult) -> Result<(), ExplainError> {
+        let classes = self.cells.classes();
+        if r.attributions.len() != self.width || r.groups.len() != self.groups_abs.len() || r.predicted_class >= classes
+        {
+            return Err(ExplainError::Request(format!(
+                "row {}: {} attributions, {} groups and class {} do not fit the model ({} cells, {} groups, {classes} classes)",
+                r.index,
+                r.attributions.len(),
+                r.groups.len(),
+                r.predicted_class,
+                self.width,
+                self.groups_abs.len()
+            )));
+        }
+        self.add_cells(r.attributions.iter().copied(), r.predicted_class, r.groups.iter().map(|(_, v)| *v));
+        Ok(())
+    }
+
+    fn add_cells(&mut self, cells: impl IntoIterator<Item = f64>, class: usize, groups: impl IntoIterator<Item = f64>) {
+        self.cells.add(cells, class);
+        self.groups_abs.iter_mut().zip(groups).for_each(|(s, v)| *s += v.abs());
+    }
+
+    /// Rows added.
+    pub fn rows(&self) -> usize {
+        self.cells.rows()
+    }
+
+    /// The importance over the rows added.
+    pub fn finish(self) -> GlobalImportance {
+        let rows = self.cells.rows();
+        let g = self.cells.finish();
+        GlobalImportance {
+            rows,
+            mean_abs: g.mean_abs,
+            mean_by_predicted_class: g.mean_by_class,
+            rows_by_predicted_class: g.rows_by_class,
+            groups_mean_abs: self.groups_abs.into_iter().map(|s| s / rows.max(1) as f64).collect(),
+        }
     }
 }

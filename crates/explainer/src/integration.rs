@@ -257,10 +257,38 @@ pub struct NotConverged {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn not_converged(rows: &[RowResult]) -> Option<NotConverged> {
-    let bad: Vec<&RowResult> = rows.iter().filter(|r| !r.converged).collect();
-    if bad.is_empty() {
-        return None;
+    let mut tally = ConvergenceTally::default();
+    tally.add(rows);
+    tally.finish()
+}
+
+/// [`not_converged`] counted part by part (rows that are not kept).
+#[derive(Clone, Debug, Default)]
+pub struct ConvergenceTally {
+    missed: Vec<usize>,
+    of: usize,
+    worst: f64,
+}
+
+impl ConvergenceTally {
+    /// Counts the next rows.
+    pub fn add(&mut self, rows: &[RowResult]) {
+        self.of += rows.len();
+        for r in rows.iter().filter(|r| !r.converged) {
+            self.missed.push(r.index);
+            let d = r.relative_delta;
+            if d > self.worst || d.is_nan() {
+                self.worst = d;
+            }
+        }
     }
-    let worst = bad.iter().map(|r| r.relative_delta).fold(0.0f64, |w, d| if d > w || d.is_nan() { d } else { w });
-    Some(NotConverged { rows: bad.iter().map(|r| r.index).collect(), of: rows.len(), worst_relative_delta: worst })
+
+    /// `None` when every row counted converged.
+    pub fn finish(self) -> Option<NotConverged> {
+        (!self.missed.is_empty()).then_some(NotConverged {
+            rows: self.missed,
+            of: self.of,
+            worst_relative_delta: self.worst,
+        })
+    }
 }

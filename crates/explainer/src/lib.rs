@@ -6,8 +6,8 @@
 //! - [`Table`]: a CSV loaded for a model, with the inputs of every row.
 //! - [`BaselineSpec`] / [`Background`]: baselines from a table (zero, mean,
 //!   background rows matching a filter, weighted by a column, a file).
-//! - [`explain_table`] ([`ExplainRequest`] → [`Explained`]) and its parts
-//!   ([`Prepared::parts`]); [`explain_array`] and [`Parts`] for raw arrays
+//! - [`explain_table`] ([`ExplainRequest`] → [`Explained`]); part by
+//!   part, keeping no rows: [`explain_parts`] ([`Prepared::parts`]); [`explain_array`] and [`Parts`] for raw arrays
 //!   (NaN = missing) with an ig [`Baseline`](glassbox_ig::Baseline).
 //! - [`RowResult`]: probabilities, predicted class, `F(x)`, baseline `F`,
 //!   δ, relative δ, values, missing mask, attributions, group sums.
@@ -17,7 +17,8 @@
 //!   `adaptive`: completeness `|δ| ≤ max(1e-3·|ΔF|, 1e-6)` on every row, under
 //!   a cap; `gausslegendre` with 50 steps: Captum's numbers);
 //!   [`not_converged`]: the rows that missed it.
-//! - [`json_document`] / [`csv_bytes`]: the result files; [`row_chart`] /
+//! - [`json_document`] / [`csv_bytes`]: the result files, or written part
+//!   by part: [`AttributionWriter`]; [`row_chart`] /
 //!   [`row_chart_png`]: one row's top-15 chart.
 //!
 //! ```
@@ -33,6 +34,7 @@
 //! ```
 
 mod attribution_table;
+mod attribution_writer;
 mod baseline;
 mod chart;
 mod classes;
@@ -47,21 +49,22 @@ mod rows;
 mod table;
 
 pub use attribution_table::{attribution_columns, attributions_parquet};
+pub use attribution_writer::AttributionWriter;
 pub use baseline::{matching_rows, weights, Background, BaselineSpec, MAX_BASELINES};
 pub use chart::{
     attribution_chart, bars, bars_top, fmt_value, named_chart, png_bytes, row_chart, row_chart_png, top_indices,
     with_suffix, TOP,
 };
 pub use classes::{feature_labels, predicted_class, seq_len, target_class, threshold};
-pub use document::{csv_bytes, json_document, row_json, RunInfo};
+pub use document::{csv_bytes, csv_header, csv_record, json_document, row_json, RunInfo};
 pub use error::ExplainError;
 pub use function::GltFunction;
-pub use global::GlobalImportance;
+pub use global::{GlobalAccumulator, GlobalImportance};
 pub use integration::{
-    ig_config, method_name, not_converged, parse_tolerance, Integration, NotConverged, DEFAULT_MAX_STEPS,
-    DEFAULT_STEPS, MAX_EVALUATIONS, MAX_STEPS, METHODS,
+    ig_config, method_name, not_converged, parse_tolerance, ConvergenceTally, Integration, NotConverged,
+    DEFAULT_MAX_STEPS, DEFAULT_STEPS, MAX_EVALUATIONS, MAX_STEPS, METHODS,
 };
-pub use request::{explain_table, ExplainRequest, Explained, Prepared, TableParts};
+pub use request::{explain_parts, explain_table, ExplainRequest, Explained, Prepared, TableParts};
 pub use row_list::{parse_rows, RowList};
 pub use rows::{explain_array, Part, Parts, RowResult, ROWS_PER_PART};
 pub use table::{load_options, Table};

@@ -1,16 +1,18 @@
 //! The table-level entry point: a model, a [`Table`] and an
 //! [`ExplainRequest`] (rows, baseline, IG settings) → per-row results and
 //! global importance, all at once ([`explain_table`]) or part by part
-//! ([`TableParts`], for progress bars and bounded memory). A thin layer over
+//! ([`explain_parts`], [`TableParts`]: progress bars and bounded memory). A thin layer over
 //! [`Parts`]: it selects the rows, resolves the baseline from the table and
 //! renumbers the results with the file's row numbers and ids.
+
+use std::borrow::Cow;
 
 use glassbox_glt::{Model, ModelInputs};
 use glassbox_ig::{Baseline, IgConfig};
 
 use crate::baseline::BaselineSpec;
 use crate::error::ExplainError;
-use crate::global::GlobalImportance;
+use crate::global::{GlobalAccumulator, GlobalImportance};
 use crate::rows::{Part, Parts, RowResult, ROWS_PER_PART};
 use crate::table::Table;
 
@@ -57,16 +59,20 @@ pub struct TableParts<'a> {
 }
 
 /// The inputs and baseline a request needs, prepared once.
-pub struct Prepared {
-    inputs: ModelInputs,
+pub struct Prepared<'t> {
+    inputs: Cow<'t, ModelInputs>,
     baseline: Baseline,
 }
 
-impl Prepared {
-    /// Selects `request.rows` of `table` and resolves the baseline.
-    pub fn new(model: &Model, table: &Table, request: &ExplainRequest) -> Result<Self, ExplainError> {
+impl<'t> Prepared<'t> {
+    /// Selects `request.rows` of `table` (borrowed, not copied, when they
+    /// are all its loaded rows in order) and resolves the baseline.
+    pub fn new(model: &Model, table: &'t Table, request: &ExplainRequest) -> Result<Self, ExplainError> {
         let baseline = request.baseline.resolve(model, table)?;
-        Ok(Prepared { inputs: table.select(&request.rows)?, baseline })
+        let rows = &request.rows;
+        let whole = rows.len() == table.rows() && rows.iter().enumerate().all(|(i, &r)| table.file_row(i) == r);
+        let inputs = if whole { Cow::Borrowed(&table.inputs) } else { Cow::Owned(table.select(rows)?) };
+        Ok(Prepared { inputs, baseline })
     }
 
     /// The resolved IG baseline.
@@ -110,8 +116,57 @@ impl Iterator for TableParts<'_> {
     }
 }
 
+/// Explains `request.rows` of `table` and hands each [`Part`] to
+/// `on_part` as soon as it is done. The rows are not kept, so memory stays
+/// that of one part whatever the row count (write them, draw them, count
+/// them). Returns the run's [`Explained`] with `rows` empty; with
+/// `request.global` the global importance is summed on the way, bitwise as
+/// [`explain_table`]'s. An error of `on_part` stops the run.
+///
+/// ```
+/// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/");
+/// use glassbox_explainer::{explain_parts, explain_table, BaselineSpec, ExplainError, ExplainRequest, Table};
+/// let model = glassbox_glt::Model::load(format!("{dir}railway-demo.glt").as_ref())?;
+/// let table = Table::load(&model, format!("{dir}railway-demo.csv").as_ref(), &[], &[])?;
+/// let mut request = ExplainRequest::new((0..5).collect(), BaselineSpec::Zero, Default::default());
+/// (request.global, request.rows_per_part) = (true, 2);
+/// let mut sizes = Vec::new();
+/// let run = explain_parts(&model, &table, &request, &mut |part| {
+///     sizes.push(part.rows.len());
+///     Ok::<(), ExplainError>(())
+/// })?;
+/// assert_eq!(sizes, [2, 2, 1]);
+/// assert!(run.rows.is_empty());
+/// assert_eq!(run.global, explain_table(&model, &table, &request, &mut |_, _| {})?.global);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn explain_parts<E: From<ExplainError>>(
+    model: &Model,
+    table: &Table,
+    request: &ExplainRequest,
+    on_part: &mut dyn FnMut(Part) -> Result<(), E>,
+) -> Result<Explained, E> {
+    let prepared = Prepared::new(model, table, request)?;
+    let mut global = request.global.then(|| GlobalAccumulator::new(model));
+    let mut baselines = None;
+    for part in prepared.parts(model, table, request)? {
+        let part = part?;
+        baselines.get_or_insert(part.baselines);
+        if let Some(sums) = &mut global {
+            part.rows.iter().try_for_each(|r| sums.add(r))?;
+        }
+        on_part(part)?;
+    }
+    Ok(Explained {
+        rows: Vec::new(),
+        baseline_kind: prepared.baseline.kind(),
+        baselines: baselines.unwrap_or(0),
+        global: global.filter(|g| g.rows() > 0).map(GlobalAccumulator::finish),
+    })
+}
+
 /// Explains `request.rows` of `table`; `on_part(rows done, rows in all)`
-/// after each part (progress).
+/// after each part (progress). [`explain_parts`], keeping every row.
 ///
 /// ```
 /// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/");
@@ -131,18 +186,12 @@ pub fn explain_table(
     request: &ExplainRequest,
     on_part: &mut dyn FnMut(usize, usize),
 ) -> Result<Explained, ExplainError> {
-    let prepared = Prepared::new(model, table, request)?;
     let mut rows = Vec::with_capacity(request.rows.len());
-    let mut baselines = None;
-    for part in prepared.parts(model, table, request)? {
-        let part = part?;
-        baselines.get_or_insert(part.baselines);
+    let mut run = explain_parts(model, table, request, &mut |part: Part| {
         rows.extend(part.rows);
         on_part(rows.len(), request.rows.len());
-    }
-    let global = match request.global && !rows.is_empty() {
-        true => Some(GlobalImportance::of(model, &rows)?),
-        false => None,
-    };
-    Ok(Explained { rows, baseline_kind: prepared.baseline.kind(), baselines: baselines.unwrap_or(0), global })
+        Ok::<(), ExplainError>(())
+    })?;
+    run.rows = rows;
+    Ok(run)
 }

@@ -9,7 +9,7 @@ use glassbox_autodiff::Tensor;
 use glassbox_glt::{Model, ModelInputs};
 use glassbox_ig::aggregate::{per_feature, per_group};
 use glassbox_ig::{explain, Baseline, IgConfig};
-use ndarray::{Array2, Axis};
+use ndarray::Axis;
 use serde::Serialize;
 
 use crate::classes::{predicted_class, threshold};
@@ -64,6 +64,8 @@ pub struct Part {
     pub rows: Vec<RowResult>,
     /// Number of baselines `K`.
     pub baselines: usize,
+    /// The baseline's kind (`zero`, `mean`, `background`, `weighted`, `rows`).
+    pub baseline_kind: &'static str,
 }
 
 /// Explains model inputs part by part: an iterator of [`Part`]s.
@@ -73,7 +75,6 @@ pub struct Parts<'a> {
     inputs: &'a ModelInputs,
     baseline: &'a Baseline,
     cfg: &'a IgConfig,
-    probabilities: Array2<f64>,
     threshold: Option<f64>,
     rows_per_part: usize,
     next: usize,
@@ -81,8 +82,9 @@ pub struct Parts<'a> {
 
 impl<'a> Parts<'a> {
     /// Prepares the parts of `inputs` (imputed `[N, ..row]`, see
-    /// [`ModelInputs::impute`] for raw arrays): the probabilities of all
-    /// rows are computed here, the attributions part by part.
+    /// [`ModelInputs::impute`] for raw arrays). Probabilities and
+    /// attributions are computed part by part (a row's values do not
+    /// depend on the part it is in), so memory holds one part's work.
     pub fn new(
         model: &'a Model,
         inputs: &'a ModelInputs,
@@ -96,7 +98,6 @@ impl<'a> Parts<'a> {
             inputs,
             baseline,
             cfg,
-            probabilities: model.probabilities(&inputs.x)?,
             threshold: threshold(model),
             rows_per_part: rows_per_part.max(1),
             next: 0,
@@ -117,12 +118,13 @@ impl<'a> Parts<'a> {
         let x = &self.inputs.x;
         let width = x.len() / x.shape()[0].max(1);
         let part = x.slice_axis(Axis(0), (start..end).into()).to_owned();
+        let probabilities = self.model.probabilities(&part)?;
         let e = explain(&self.function, &part, self.baseline, self.cfg).map_err(|e| e.map_row(|j| start + j))?;
         let per_g = per_group(&per_feature(&e.attributions)?, &self.model.groups.members)?;
         let rows = (0..e.output.len())
             .map(|j| {
                 let i = start + j;
-                let p = self.probabilities.row(i).to_vec();
+                let p = probabilities.row(j).to_vec();
                 RowResult {
                     index: i,
                     ids: Vec::new(),
@@ -142,7 +144,7 @@ impl<'a> Parts<'a> {
                 }
             })
             .collect();
-        Ok(Part { rows, baselines: e.baselines })
+        Ok(Part { rows, baselines: e.baselines, baseline_kind: self.baseline.kind() })
     }
 }
 

@@ -58,29 +58,86 @@ pub struct GlobalImportance {
 }
 
 /// Global importance of attributions `A [R, ..]` given each row's
-/// predicted class.
+/// predicted class: [`GlobalSums`] over the rows in order.
 pub fn global(a: &Tensor<f64>, predicted: &[usize], n_classes: usize) -> Result<GlobalImportance, IgError> {
     let r = a.shape().first().copied().unwrap_or(0);
     if predicted.len() != r || predicted.iter().any(|&c| c >= n_classes) {
         return Err(IgError::Shape(format!("{} predicted classes (< {n_classes}) for {r} rows", predicted.len())));
     }
     let flat = a.to_shape((r, a.len() / r.max(1))).map_err(|e| IgError::Shape(e.to_string()))?;
-    let width = flat.ncols();
-    let mut mean_abs = vec![0.0; width];
-    let mut sums = vec![vec![0.0; width]; n_classes];
-    let mut counts = vec![0usize; n_classes];
+    let mut sums = GlobalSums::new(flat.ncols(), n_classes);
     for (row, &c) in flat.axis_iter(Axis(0)).zip(predicted) {
-        counts[c] += 1;
-        for (j, &v) in row.iter().enumerate() {
-            mean_abs[j] += v.abs();
-            sums[c][j] += v;
+        sums.add(row.iter().copied(), c);
+    }
+    Ok(sums.finish())
+}
+
+/// The running sums of [`global`], one row at a time (rows arriving part
+/// by part): `Σ_r |A[r, f]|`, `Σ_{r: ŷ_r = c} A[r, f]` and the counts. The
+/// rows are added in the order given, so the result is bitwise that of
+/// [`global`] over the same rows.
+///
+/// ```
+/// use glassbox_ig::aggregate::GlobalSums;
+/// let mut s = GlobalSums::new(2, 2);
+/// s.add([1.0, -2.0], 0);
+/// s.add([3.0, 2.0], 0);
+/// let g = s.finish();
+/// assert_eq!((g.mean_abs, g.mean_by_class[0].clone(), g.rows_by_class), (vec![2.0, 2.0], vec![2.0, 0.0], vec![2, 0]));
+/// ```
+#[derive(Clone, Debug)]
+pub struct GlobalSums {
+    rows: usize,
+    abs: Vec<f64>,
+    by_class: Vec<Vec<f64>>,
+    counts: Vec<usize>,
+}
+
+impl GlobalSums {
+    /// Empty sums for rows of `width` cells and `n_classes` classes.
+    pub fn new(width: usize, n_classes: usize) -> Self {
+        GlobalSums {
+            rows: 0,
+            abs: vec![0.0; width],
+            by_class: vec![vec![0.0; width]; n_classes],
+            counts: vec![0; n_classes],
         }
     }
-    mean_abs.iter_mut().for_each(|m| *m /= r.max(1) as f64);
-    let mean_by_class = sums
-        .into_iter()
-        .zip(&counts)
-        .map(|(s, &n)| if n == 0 { Vec::new() } else { s.into_iter().map(|v| v / n as f64).collect() })
-        .collect();
-    Ok(GlobalImportance { mean_abs, mean_by_class, rows_by_class: counts })
+
+    /// Adds one row's attributions (`width` cells) predicted as `class`
+    /// (`class < n_classes`).
+    pub fn add(&mut self, row: impl IntoIterator<Item = f64>, class: usize) {
+        self.rows += 1;
+        self.counts[class] += 1;
+        for ((a, s), v) in self.abs.iter_mut().zip(self.by_class[class].iter_mut()).zip(row) {
+            *a += v.abs();
+            *s += v;
+        }
+    }
+
+    /// Rows added.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of classes.
+    pub fn classes(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// The means.
+    pub fn finish(self) -> GlobalImportance {
+        let n = self.rows.max(1) as f64;
+        let mean_by_class = self
+            .by_class
+            .into_iter()
+            .zip(&self.counts)
+            .map(|(s, &c)| if c == 0 { Vec::new() } else { s.into_iter().map(|v| v / c as f64).collect() })
+            .collect();
+        GlobalImportance {
+            mean_abs: self.abs.into_iter().map(|m| m / n).collect(),
+            mean_by_class,
+            rows_by_class: self.counts,
+        }
+    }
 }

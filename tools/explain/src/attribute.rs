@@ -2,17 +2,14 @@
 //! Gradients (per-row reports, groups, global importance, charts, JSON/CSV).
 //! Flags → [`glassbox_explainer`] → print and write.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use glassbox::cli::{
-    models_dir, progress_bar, set_threads, write_atomic, BaselineArgs, DataArgs, IntegrationArgs, RunArgs,
-};
+use glassbox::cli::{models_dir, progress_bar, set_threads, BaselineArgs, DataArgs, IntegrationArgs, RunArgs};
 use glassbox::data::{OutputPlan, StagedFiles};
 use glassbox_explainer::{
-    attributions_parquet, csv_bytes, explain_table, feature_labels, json_document, named_chart, not_converged,
-    row_chart, target_class, with_suffix, Background, BaselineSpec, ExplainError, ExplainRequest, GltFunction, RowList,
-    RunInfo, Table,
+    explain_parts, feature_labels, named_chart, row_chart, target_class, with_suffix, AttributionWriter, Background,
+    BaselineSpec, ConvergenceTally, ExplainError, ExplainRequest, GltFunction, RowList, RunInfo, Table,
 };
 use glassbox_glt::Model;
 use glassbox_ig::verify_gradients;
@@ -130,36 +127,65 @@ pub fn run(a: Args) -> Result<()> {
         None => (0..table.rows()).collect(),
     };
     let request = ExplainRequest { global: a.global, ..ExplainRequest::new(rows, baseline, cfg.clone()) };
-    let bar = progress_bar(
-        request.rows.len() as u64,
-        a.run.quiet,
-        "explaining [{bar:30}] {pos}/{len} rows {elapsed_precise}",
-    );
-    let e = explain_table(&model, &table, &request, &mut |done, _| bar.set_position(done as u64))?;
-    bar.finish_and_clear();
-
+    let n = request.rows.len();
     let labels = feature_labels(&model);
     let (classes, output) = (&model.class_names, cfg.output.name());
-    for r in e.rows.iter().take(PRINTED_ROWS) {
+
+    // Outputs are written part by part into staging folders beside them and
+    // moved into place once all were written (nothing is clobbered on an
+    // error); only the printed rows are kept, so memory does not grow with
+    // the row count.
+    let folder = |p: &Path| p.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut plots = a.plot.as_deref().map(|p| StagedFiles::new(&folder(p))).transpose()?;
+    let mut out = match &a.out {
+        Some(path) => {
+            let mut stage = StagedFiles::new(&folder(path))?;
+            let writer = AttributionWriter::create(&model, &stage.path(path), &stage.scratch(path))
+                .with_context(|| format!("--out {}", path.display()))?;
+            Some((stage, writer))
+        }
+        None => None,
+    };
+    let bar = progress_bar(n as u64, a.run.quiet, "explaining [{bar:30}] {pos}/{len} rows {elapsed_precise}");
+    let (mut kept, mut tally) = (Vec::new(), ConvergenceTally::default());
+    let run = explain_parts(&model, &table, &request, &mut |part| -> Result<()> {
+        if let (Some(path), Some(stage)) = (&a.plot, plots.as_mut()) {
+            let what = format!("{output} ({} baseline)", part.baseline_kind);
+            for r in &part.rows {
+                let p = if n == 1 { path.clone() } else { with_suffix(path, &format!("row{}", r.index)) };
+                row_chart(&stage.path(&p), r, &labels, &what).with_context(|| format!("--plot {}", p.display()))?;
+            }
+        }
+        if let Some((_, writer)) = out.as_mut() {
+            writer.write(&part.rows).with_context(|| format!("--out {}", a.out.as_ref().expect("out").display()))?;
+        }
+        tally.add(&part.rows);
+        bar.inc(part.rows.len() as u64);
+        kept.extend(part.rows.into_iter().take(PRINTED_ROWS - kept.len().min(PRINTED_ROWS)));
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+
+    for r in &kept {
         println!("{}", report::row_text(r, &labels, classes, cfg.target, output, a.top));
         if a.groups {
             let title = format!("Row {}: attribution per group", r.index);
             println!("{}", report::ranked_table(&title, "Attribution", &r.groups, a.top));
         }
     }
-    if e.rows.len() > PRINTED_ROWS {
-        println!("({} more rows explained; see --out for all of them)", e.rows.len() - PRINTED_ROWS);
+    if n > kept.len() {
+        println!("({} more rows explained; see --out for all of them)", n - kept.len());
     }
-    let missed = not_converged(&e.rows);
+    let missed = tally.finish();
     if let Some(m) = &missed {
         let line = report::not_converged_line(m, &cfg);
         println!("{line}\n");
         eprintln!("{line}");
     }
     let (global_rows, group_rows) =
-        e.global.as_ref().map_or_else(Default::default, |g| (g.named(&labels), g.named_groups(&model)));
-    if e.global.is_some() {
-        let title = format!("Global importance over {} rows: mean |IG|", e.rows.len());
+        run.global.as_ref().map_or_else(Default::default, |g| (g.named(&labels), g.named_groups(&model)));
+    if run.global.is_some() {
+        let title = format!("Global importance over {n} rows: mean |IG|");
         println!("{}", report::ranked_table(&title, "Mean |IG|", &global_rows, a.top));
         if a.groups {
             let title = "Global importance per group: mean |IG|";
@@ -168,14 +194,12 @@ pub fn run(a: Args) -> Result<()> {
     }
 
     if a.verify_gradients {
-        let (f, x) = (GltFunction::new(&model), table.select(&request.rows)?.x);
+        let checked: Vec<usize> = kept.iter().take(10).map(|r| r.index).collect();
+        let (f, x) = (GltFunction::new(&model), table.select(&checked)?.x);
         let mut worst = 0.0f64;
-        for (i, r) in e.rows.iter().enumerate().take(10) {
+        for (i, row) in checked.iter().enumerate() {
             let err = verify_gradients(&f, &x.index_axis(Axis(0), i).to_owned(), cfg.target, cfg.output)?;
-            println!(
-                "gradient check, row {}: max relative error {err:.2e} (autodiff vs central differences, f64)",
-                r.index
-            );
+            println!("gradient check, row {row}: max relative error {err:.2e} (autodiff vs central differences, f64)");
             worst = worst.max(err);
         }
         if worst > 1e-4 {
@@ -183,18 +207,10 @@ pub fn run(a: Args) -> Result<()> {
         }
     }
 
-    // Charts are staged and moved into place after all were drawn; --out is written atomically.
-    let folder = |p: &std::path::Path| p.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
-    let mut plots = a.plot.as_deref().map(|p| StagedFiles::new(&folder(p))).transpose()?;
     if let (Some(path), Some(stage)) = (&a.plot, plots.as_mut()) {
-        let mut plot = |p: &std::path::Path, draw: &dyn Fn(&std::path::Path) -> Result<(), ExplainError>| {
+        let mut plot = |p: &Path, draw: &dyn Fn(&Path) -> Result<(), ExplainError>| {
             draw(&stage.path(p)).with_context(|| format!("--plot {}", p.display()))
         };
-        let what = format!("{output} ({} baseline)", e.baseline_kind);
-        for r in &e.rows {
-            let p = if e.rows.len() == 1 { path.clone() } else { with_suffix(path, &format!("row{}", r.index)) };
-            plot(&p, &|to| row_chart(to, r, &labels, &what))?;
-        }
         let mean_abs = "Global importance (mean |IG|)";
         if a.global && !global_rows.is_empty() {
             let p = with_suffix(path, "global");
@@ -203,19 +219,15 @@ pub fn run(a: Args) -> Result<()> {
         let p = with_suffix(path, "groups");
         if a.groups && a.global && !group_rows.is_empty() {
             plot(&p, &|to| named_chart(to, "Group importance (mean |IG|)", "mean |IG|", &group_rows))?;
-        } else if let Some(r) = e.rows.first().filter(|_| a.groups) {
+        } else if let Some(r) = kept.first().filter(|_| a.groups) {
             let title = format!("Row {}: attribution per group", r.index);
             plot(&p, &|to| named_chart(to, &title, "attribution", &r.groups))?;
         }
     }
-    if let Some(path) = &a.out {
+    if let (Some(path), Some((stage, writer))) = (&a.out, out) {
         let info = RunInfo::new(&model_path.display().to_string(), &cfg);
-        let bytes = match path.extension().map(|e| e.to_string_lossy().to_lowercase()).as_deref() {
-            Some("json") => serde_json::to_vec_pretty(&json_document(&model, &info, &e))?,
-            Some("parquet") => attributions_parquet(&e.rows, &labels)?,
-            _ => csv_bytes(&e.rows, &labels)?,
-        };
-        write_atomic(path, &bytes)?;
+        writer.finish(&model, &info, &run).with_context(|| format!("--out {}", path.display()))?;
+        stage.commit()?;
     }
     if let Some(stage) = plots {
         stage.commit()?;
