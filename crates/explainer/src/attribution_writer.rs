@@ -66,6 +66,11 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> ExplainError + '_ {
     move |source| ExplainError::Data(DataError::Io { path: path.to_path_buf(), source })
 }
 
+/// Flushes `out` and syncs the file `path` to disk.
+fn close(out: BufWriter<File>, path: &Path) -> Result<(), ExplainError> {
+    out.into_inner().map_err(|e| io(path)(e.into_error()))?.sync_all().map_err(io(path))
+}
+
 fn encode(e: impl std::fmt::Display) -> ExplainError {
     ExplainError::Encode(e.to_string())
 }
@@ -121,19 +126,22 @@ impl AttributionWriter {
                 if !header {
                     writer.write_record(csv_header(&[], &self.labels)).map_err(encode)?;
                 }
-                let file = writer.into_inner().map_err(encode)?;
-                file.into_inner().map_err(|e| io(path)(e.into_error()))?.sync_all().map_err(io(path))
+                close(writer.into_inner().map_err(encode)?, path)
             }
             Sink::Parquet { mut stream, started } => {
                 if !started {
                     stream.write(&attribution_columns(&[], &self.labels))?;
                 }
-                let file = stream.finish()?;
-                file.into_inner().map_err(|e| io(path)(e.into_error()))?.sync_all().map_err(io(path))
+                close(stream.finish()?, path)
             }
             Sink::Json { rows, scratch, count } => {
                 rows.into_inner().map_err(|e| io(&scratch)(e.into_error()))?;
-                let header = Explained { rows: Vec::new(), ..run.clone() };
+                let header = Explained {
+                    rows: Vec::new(),
+                    baseline_kind: run.baseline_kind,
+                    baselines: run.baselines,
+                    global: run.global.clone(),
+                };
                 let head = serde_json::to_string_pretty(&json_document(model, info, &header)).map_err(encode)?;
                 let at = head.find(ROWS_KEY).ok_or_else(|| encode("the document has no rows key"))?;
                 let mut out = BufWriter::new(File::create(path).map_err(io(path))?);
@@ -145,7 +153,7 @@ impl AttributionWriter {
                     write!(out, "\n  ]{}", &head[at + ROWS_KEY.len()..]).map_err(io(path))?;
                 }
                 let _ = std::fs::remove_file(&scratch);
-                out.into_inner().map_err(|e| io(path)(e.into_error()))?.sync_all().map_err(io(path))
+                close(out, path)
             }
         }
     }

@@ -113,7 +113,10 @@ impl GlobalImportance {
 /// for r in &rows {
 ///     sums.add(r)?;
 /// }
-/// assert_eq!(sums.finish(), GlobalImportance::of(&model, &rows)?);
+/// let g = sums.finish();
+/// let direct = rows.iter().map(|r| r.attributions[0].abs()).sum::<f64>() / 3.0; // mean |IG| of cell 0
+/// assert!((g.mean_abs[0] - direct).abs() <= 1e-12 * direct.max(1e-300));
+/// assert_eq!(g, GlobalImportance::of(&model, &rows)?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]

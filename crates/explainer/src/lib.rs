@@ -7,8 +7,9 @@
 //! - [`BaselineSpec`] / [`Background`]: baselines from a table (zero, mean,
 //!   background rows matching a filter, weighted by a column, a file).
 //! - [`explain_table`] ([`ExplainRequest`] → [`Explained`]); part by
-//!   part, keeping no rows: [`explain_parts`] ([`Prepared::parts`]); [`explain_array`] and [`Parts`] for raw arrays
-//!   (NaN = missing) with an ig [`Baseline`](glassbox_ig::Baseline).
+//!   part, keeping no rows: [`explain_parts`] ([`Prepared::parts`]);
+//!   [`explain_array`] and [`Parts`] for raw arrays (NaN = missing) with an
+//!   ig [`Baseline`](glassbox_ig::Baseline).
 //! - [`RowResult`]: probabilities, predicted class, `F(x)`, baseline `F`,
 //!   δ, relative δ, values, missing mask, attributions, group sums.
 //! - [`GlobalImportance`]: mean |IG|, mean IG per predicted class, group

@@ -1,9 +1,10 @@
 //! The table-level entry point: a model, a [`Table`] and an
 //! [`ExplainRequest`] (rows, baseline, IG settings) → per-row results and
 //! global importance, all at once ([`explain_table`]) or part by part
-//! ([`explain_parts`], [`TableParts`]: progress bars and bounded memory). A thin layer over
-//! [`Parts`]: it selects the rows, resolves the baseline from the table and
-//! renumbers the results with the file's row numbers and ids.
+//! ([`explain_parts`], [`TableParts`]: progress bars and bounded memory).
+//! A thin layer over [`Parts`]: it selects the rows, resolves the baseline
+//! from the table and renumbers the results with the file's row numbers
+//! and ids.
 
 use std::borrow::Cow;
 

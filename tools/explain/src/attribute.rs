@@ -142,7 +142,7 @@ pub fn run(a: Args) -> Result<()> {
             let mut stage = StagedFiles::new(&folder(path))?;
             let writer = AttributionWriter::create(&model, &stage.path(path), &stage.scratch(path))
                 .with_context(|| format!("--out {}", path.display()))?;
-            Some((stage, writer))
+            Some((path, stage, writer))
         }
         None => None,
     };
@@ -156,12 +156,12 @@ pub fn run(a: Args) -> Result<()> {
                 row_chart(&stage.path(&p), r, &labels, &what).with_context(|| format!("--plot {}", p.display()))?;
             }
         }
-        if let Some((_, writer)) = out.as_mut() {
-            writer.write(&part.rows).with_context(|| format!("--out {}", a.out.as_ref().expect("out").display()))?;
+        if let Some((path, _, writer)) = out.as_mut() {
+            writer.write(&part.rows).with_context(|| format!("--out {}", path.display()))?;
         }
         tally.add(&part.rows);
         bar.inc(part.rows.len() as u64);
-        kept.extend(part.rows.into_iter().take(PRINTED_ROWS - kept.len().min(PRINTED_ROWS)));
+        kept.extend(part.rows.into_iter().take(PRINTED_ROWS.saturating_sub(kept.len())));
         Ok(())
     })?;
     bar.finish_and_clear();
@@ -224,7 +224,7 @@ pub fn run(a: Args) -> Result<()> {
             plot(&p, &|to| named_chart(to, &title, "attribution", &r.groups))?;
         }
     }
-    if let (Some(path), Some((stage, writer))) = (&a.out, out) {
+    if let Some((path, stage, writer)) = out {
         let info = RunInfo::new(&model_path.display().to_string(), &cfg);
         writer.finish(&model, &info, &run).with_context(|| format!("--out {}", path.display()))?;
         stage.commit()?;
