@@ -6,7 +6,9 @@
 //! any leading dimension. Rows are taken four at a time and columns
 //! [`LANES`] at a time, each 4×LANES block of `C` accumulated in registers
 //! over `p = 0, 1, …, k−1` (the callers run it inside
-//! [`crate::vector::wide`], so a block is four 512-bit registers in f32).
+//! [`crate::vector::wide`], so a block is four 512-bit registers in f32);
+//! a remainder of 8 or 4 columns (a head of width 8) gets a block of that
+//! width, so that only the last 0–3 columns are summed one by one.
 //!
 //! Determinism: every element is `((0 + a₀b₀) + a₁b₁) + …`, summed over `p`
 //! in increasing order from zero, in the blocked, the single-row and the
@@ -85,8 +87,10 @@ pub(crate) fn small_gemm<T: Real, O: Slot<T>>(
     }
 }
 
-/// Rows `i0..i0 + R` of the product: full LANES-wide column blocks in
-/// registers, then the tail columns one by one (same order of sums).
+/// Rows `i0..i0 + R` of the product: column blocks of [`LANES`], then one
+/// of 8 and one of 4 for a narrow remainder (a head of width 8 fits one),
+/// each accumulated in registers; then the last columns one by one. Every
+/// path sums over `p` in the same order.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn rows<T: Real, O: Slot<T>, const R: usize>(
@@ -99,28 +103,54 @@ fn rows<T: Real, O: Slot<T>, const R: usize>(
     c: &mut [O],
     ldc: usize,
 ) {
-    let full = n - n % LANES;
-    for j0 in (0..full).step_by(LANES) {
-        let mut acc = [[T::zero(); LANES]; R];
-        for p in 0..k {
-            let brow: &[T; LANES] = b[p * ldb + j0..p * ldb + j0 + LANES].try_into().expect("LANES long");
-            for (r, acc) in acc.iter_mut().enumerate() {
-                let x = a.at(i0 + r, p);
-                for (s, &y) in acc.iter_mut().zip(brow) {
-                    *s += x * y;
-                }
-            }
-        }
-        for (r, acc) in acc.iter().enumerate() {
-            let out = &mut c[(i0 + r) * ldc + j0..(i0 + r) * ldc + j0 + LANES];
-            out.iter_mut().zip(acc).for_each(|(o, &v)| o.set(v));
-        }
+    let mut j0 = 0;
+    while j0 + LANES <= n {
+        block::<T, O, R, LANES>(i0, j0, k, a, b, ldb, c, ldc);
+        j0 += LANES;
     }
-    for j in full..n {
+    if j0 + 8 <= n {
+        block::<T, O, R, 8>(i0, j0, k, a, b, ldb, c, ldc);
+        j0 += 8;
+    }
+    if j0 + 4 <= n {
+        block::<T, O, R, 4>(i0, j0, k, a, b, ldb, c, ldc);
+        j0 += 4;
+    }
+    for j in j0..n {
         for r in 0..R {
             let s = (0..k).fold(T::zero(), |s, p| s + a.at(i0 + r, p) * b[p * ldb + j]);
             c[(i0 + r) * ldc + j].set(s);
         }
+    }
+}
+
+/// The `R×W` block of `C` at `(i0, j0)`: `acc[r][w] = Σ_p a(i0+r, p)·b[p, j0+w]`,
+/// summed over `p` in increasing order, then written.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn block<T: Real, O: Slot<T>, const R: usize, const W: usize>(
+    i0: usize,
+    j0: usize,
+    k: usize,
+    a: Strided<'_, T>,
+    b: &[T],
+    ldb: usize,
+    c: &mut [O],
+    ldc: usize,
+) {
+    let mut acc = [[T::zero(); W]; R];
+    for p in 0..k {
+        let brow: &[T; W] = b[p * ldb + j0..p * ldb + j0 + W].try_into().expect("W long");
+        for (r, acc) in acc.iter_mut().enumerate() {
+            let x = a.at(i0 + r, p);
+            for (s, &y) in acc.iter_mut().zip(brow) {
+                *s += x * y;
+            }
+        }
+    }
+    for (r, acc) in acc.iter().enumerate() {
+        let out = &mut c[(i0 + r) * ldc + j0..(i0 + r) * ldc + j0 + W];
+        out.iter_mut().zip(acc).for_each(|(o, &v)| o.set(v));
     }
 }
 
@@ -133,7 +163,9 @@ mod tests {
     #[test]
     fn matches_the_plain_loop_bit_for_bit() {
         let val = |i: usize, salt: usize| (((i * 131 + salt * 71) % 1009) as f32 / 1009.0 - 0.5) * 1.7;
-        for &(m, k, n) in &[(31, 16, 32), (31, 31, 16), (5, 3, 4), (1, 7, 17), (9, 1, 33), (4, 0, 16)] {
+        for &(m, k, n) in
+            &[(31, 16, 32), (31, 31, 16), (31, 31, 8), (31, 8, 29), (5, 3, 4), (1, 7, 17), (9, 1, 33), (4, 0, 16)]
+        {
             let a: Vec<f32> = (0..m * k).map(|i| val(i, 1)).collect();
             let b: Vec<f32> = (0..k * n).map(|i| val(i, 2)).collect();
             for (rs, cs) in [(k, 1), (1, m)] {

@@ -165,7 +165,9 @@ fn softmax_backward_row<T: Real>(dx: &mut [T], p: &[T], scale: T) {
 fn masked<T: Real>(p: &[T], m: &[T], dims: Dims, out: &mut [T]) {
     let (s, sp) = (dims.s, dims.sp);
     for ((o, p), m) in out.chunks_exact_mut(sp).zip(p.chunks_exact(sp)).zip(m.chunks_exact(s)) {
-        o.iter_mut().zip(p).zip(m.iter().chain(std::iter::repeat(&T::zero()))).for_each(|((o, &p), &m)| *o = p * m);
+        let (kept, padding) = o.split_at_mut(s);
+        kept.iter_mut().zip(&p[..s]).zip(m).for_each(|((o, &p), &m)| *o = p * m);
+        padding.fill(T::zero());
     }
 }
 
