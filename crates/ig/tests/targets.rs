@@ -53,7 +53,11 @@ impl Explainable for Steep3 {
     }
 }
 
-fn bits(e: &Explanation) -> (Vec<u64>, Vec<u64>, u64, Vec<u64>, Vec<usize>, Vec<bool>, Vec<usize>, Vec<u64>) {
+/// Attributions, outputs, baseline output, deltas, steps, convergence,
+/// evaluations and error estimates, as bits.
+type Bits = (Vec<u64>, Vec<u64>, u64, Vec<u64>, Vec<usize>, Vec<bool>, Vec<usize>, Vec<u64>);
+
+fn bits(e: &Explanation) -> Bits {
     let b = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     (
         e.attributions.iter().map(|v| v.to_bits()).collect(),

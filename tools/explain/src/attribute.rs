@@ -251,7 +251,7 @@ pub fn run(a: Args) -> Result<()> {
                 plot(&p, &|to| named_chart(to, &title, "mean |IG|", group_rows))?;
             }
         }
-        if a.groups && !(a.global && !global_tables.is_empty()) {
+        if a.groups && (!a.global || global_tables.is_empty()) {
             let first = kept.first().map_or(0, |r| r.index);
             for r in kept.iter().take_while(|r| r.index == first) {
                 let class = all_classes.then(|| names[r.target].as_str());
