@@ -42,6 +42,7 @@ pub mod integrate;
 pub mod kronrod;
 mod panels;
 mod quadrature;
+mod scan;
 mod verify;
 
 pub use adaptive::{AdaptiveSpec, Convergence};
