@@ -2,7 +2,9 @@
 //! explained ([`explain_parts`](crate::explain_parts)), so a run of any
 //! length holds one part in memory, not every row.
 //!
-//! - CSV: the bytes of [`csv_bytes`](crate::csv_bytes) over all rows.
+//! - CSV: the bytes of [`csv_bytes`](crate::csv_bytes) over all rows
+//!   (`--target all`: a `target` column after the ids, see
+//!   [`AttributionWriter::target`]).
 //! - Parquet: the columns of [`attributions_parquet`](crate::attributions_parquet),
 //!   row groups of [`ROW_GROUP_ROWS`](glassbox_data::ROW_GROUP_ROWS).
 //! - JSON: the bytes of `serde_json::to_vec_pretty` of
@@ -14,12 +16,14 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use glassbox_data::{DataError, ParquetStream};
+use glassbox_data::{DataError, OutColumn, ParquetStream};
 use glassbox_glt::Model;
 
 use crate::attribution_table::attribution_columns;
-use crate::classes::{feature_labels, seq_len};
-use crate::document::{csv_header, csv_record, id_names, json_document, row_json, RunInfo};
+use crate::classes::{feature_labels, seq_len, Target};
+use crate::document::{
+    csv_header, csv_header_per_class, csv_record, csv_record_per_class, id_names, json_document, row_entry, RunInfo,
+};
 use crate::error::ExplainError;
 use crate::request::Explained;
 use crate::rows::RowResult;
@@ -60,6 +64,8 @@ pub struct AttributionWriter {
     labels: Vec<String>,
     seq_len: Option<usize>,
     sink: Sink,
+    /// The class names, when each result carries its class (`--target all`).
+    classes: Option<Vec<String>>,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> ExplainError + '_ {
@@ -69,6 +75,26 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> ExplainError + '_ {
 /// Flushes `out` and syncs the file `path` to disk.
 fn close(out: BufWriter<File>, path: &Path) -> Result<(), ExplainError> {
     out.into_inner().map_err(|e| io(path)(e.into_error()))?.sync_all().map_err(io(path))
+}
+
+/// The Parquet columns, with a `target` column (class names) after the
+/// ids when `classes` is given.
+fn columns(rows: &[RowResult], labels: &[String], classes: Option<&[String]>) -> Vec<(String, OutColumn)> {
+    let mut cols = attribution_columns(rows, labels);
+    if let Some(names) = classes {
+        let at = 1 + id_names(rows).len();
+        cols.insert(at, ("target".into(), OutColumn::Text(rows.iter().map(|r| names[r.target].clone()).collect())));
+    }
+    cols
+}
+
+/// The CSV header, with a `target` column when each result carries its class.
+fn csv_head(per_class: bool, ids: &[String], labels: &[String]) -> Vec<String> {
+    if per_class {
+        csv_header_per_class(ids, labels)
+    } else {
+        csv_header(ids, labels)
+    }
 }
 
 fn encode(e: impl std::fmt::Display) -> ExplainError {
@@ -86,7 +112,17 @@ impl AttributionWriter {
             Some("parquet") => Sink::Parquet { stream: ParquetStream::new(file(path)?), started: false },
             _ => Sink::Csv { writer: csv::Writer::from_writer(file(path)?), header: false },
         };
-        Ok(AttributionWriter { path: path.to_path_buf(), labels: feature_labels(model), seq_len: seq_len(model), sink })
+        let (labels, seq_len) = (feature_labels(model), seq_len(model));
+        Ok(AttributionWriter { path: path.to_path_buf(), labels, seq_len, sink, classes: None })
+    }
+
+    /// Writes each result's class (a run of `target`; with [`Target::All`]
+    /// the layout of docs/spec-additions.md: a `target` column in CSV and
+    /// Parquet after the ids, a `"target"` per JSON row entry). Call it
+    /// before the first [`write`](Self::write).
+    pub fn target(mut self, model: &Model, target: Target) -> Self {
+        self.classes = (target == Target::All).then(|| model.class_names.clone());
+        self
     }
 
     /// Appends explained rows (the next ones, in result order).
@@ -94,19 +130,27 @@ impl AttributionWriter {
         match &mut self.sink {
             Sink::Csv { writer, header } => {
                 if !*header && !rows.is_empty() {
-                    writer.write_record(csv_header(&id_names(rows), &self.labels)).map_err(encode)?;
+                    let names = csv_head(self.classes.is_some(), &id_names(rows), &self.labels);
+                    writer.write_record(names).map_err(encode)?;
                     *header = true;
                 }
-                rows.iter().try_for_each(|r| writer.write_record(csv_record(r)).map_err(encode))
+                rows.iter().try_for_each(|r| {
+                    let rec = match &self.classes {
+                        Some(names) => csv_record_per_class(r, names),
+                        None => csv_record(r),
+                    };
+                    writer.write_record(rec).map_err(encode)
+                })
             }
             Sink::Parquet { stream, started } if !rows.is_empty() => {
                 *started = true;
-                Ok(stream.write(&attribution_columns(rows, &self.labels))?)
+                Ok(stream.write(&columns(rows, &self.labels, self.classes.as_deref()))?)
             }
             Sink::Parquet { .. } => Ok(()),
             Sink::Json { rows: out, scratch, count } => {
                 for r in rows {
-                    let text = serde_json::to_string_pretty(&row_json(r, self.seq_len)).map_err(encode)?;
+                    let entry = row_entry(r, self.seq_len, self.classes.as_deref());
+                    let text = serde_json::to_string_pretty(&entry).map_err(encode)?;
                     let sep = if *count == 0 { "" } else { ",\n" };
                     write!(out, "{sep}    {}", text.replace('\n', "\n    ")).map_err(io(scratch))?;
                     *count += 1;
@@ -124,13 +168,13 @@ impl AttributionWriter {
         match self.sink {
             Sink::Csv { mut writer, header } => {
                 if !header {
-                    writer.write_record(csv_header(&[], &self.labels)).map_err(encode)?;
+                    writer.write_record(csv_head(self.classes.is_some(), &[], &self.labels)).map_err(encode)?;
                 }
                 close(writer.into_inner().map_err(encode)?, path)
             }
             Sink::Parquet { mut stream, started } => {
                 if !started {
-                    stream.write(&attribution_columns(&[], &self.labels))?;
+                    stream.write(&columns(&[], &self.labels, self.classes.as_deref()))?;
                 }
                 close(stream.finish()?, path)
             }
@@ -141,6 +185,7 @@ impl AttributionWriter {
                     baseline_kind: run.baseline_kind,
                     baselines: run.baselines,
                     global: run.global.clone(),
+                    global_per_class: run.global_per_class.clone(),
                 };
                 let head = serde_json::to_string_pretty(&json_document(model, info, &header)).map_err(encode)?;
                 let at = head.find(ROWS_KEY).ok_or_else(|| encode("the document has no rows key"))?;

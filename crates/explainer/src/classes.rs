@@ -22,14 +22,67 @@ pub fn target_class(model: &Model, target: Option<&str>) -> Result<usize, Explai
     let classes = &model.class_names;
     match target {
         None => Ok(1.min(classes.len() - 1)),
-        Some(t) => match classes
-            .iter()
-            .position(|c| c == t)
-            .or_else(|| t.parse::<usize>().ok().filter(|&i| i < classes.len()))
-        {
-            Some(c) => Ok(c),
-            None => request(format!("--target '{t}' is not a class of the model (classes: {})", classes.join(", "))),
-        },
+        Some(t) => {
+            match classes.iter().position(|c| c == t).or_else(|| t.parse::<usize>().ok().filter(|&i| i < classes.len()))
+            {
+                Some(c) => Ok(c),
+                None => request(format!(
+                    "--target '{t}' is not a class of the model (classes: {}; or all)",
+                    classes.join(", ")
+                )),
+            }
+        }
+    }
+}
+
+/// What `--target` names: one class, or every class of the model
+/// (`all`, explained in one shared pass: see
+/// [`glassbox_ig::explain_targets`]).
+///
+/// ```
+/// # let model = glassbox_glt::Model::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/railway-demo.glt").as_ref())?;
+/// use glassbox_explainer::Target;
+/// assert_eq!(Target::parse(&model, Some("all"))?, Target::All);
+/// assert_eq!(Target::parse(&model, Some("0"))?, Target::One(0));
+/// assert_eq!(Target::parse(&model, None)?, Target::One(1));
+/// assert_eq!(Target::All.classes(&model), [0, 1]);
+/// assert_eq!(Target::All.name(&model), "all");
+/// assert!(Target::parse(&model, Some("7")).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// One class, by index.
+    One(usize),
+    /// Every class of the model, in class order.
+    All,
+}
+
+impl Target {
+    /// `all`, or a class as [`target_class`] reads it (`None`: class index
+    /// 1). `all` always means every class (a class named `all` is reached
+    /// by its index).
+    pub fn parse(model: &Model, target: Option<&str>) -> Result<Self, ExplainError> {
+        match target {
+            Some("all") => Ok(Target::All),
+            t => target_class(model, t).map(Target::One),
+        }
+    }
+
+    /// The explained classes, in order.
+    pub fn classes(&self, model: &Model) -> Vec<usize> {
+        match *self {
+            Target::One(c) => vec![c],
+            Target::All => (0..model.class_names.len()).collect(),
+        }
+    }
+
+    /// The class name, or `all`.
+    pub fn name(&self, model: &Model) -> String {
+        match *self {
+            Target::One(c) => model.class_names[c].clone(),
+            Target::All => "all".into(),
+        }
     }
 }
 

@@ -2,6 +2,11 @@
 //! x.json`) and the CSV (one line per row: index, ids, predicted class,
 //! F(x), baseline F, δ, relative δ, gradient evaluations, converged, then
 //! `ig:<cell>` per attribution cell).
+//!
+//! `--target all` (docs/spec-additions.md): one entry per row and class,
+//! row-major then class. JSON: `"target": "all"`, each row entry with its
+//! own `"target": "<class>"`, and `"global"` an object keyed by class
+//! name; CSV: a `target` column (the class name) after the ids.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +15,7 @@ use glassbox_ig::{AdaptiveSpec, IgConfig};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::classes::{feature_labels, seq_len};
+use crate::classes::{feature_labels, seq_len, Target};
 use crate::error::ExplainError;
 use crate::request::Explained;
 use crate::rows::RowResult;
@@ -20,8 +25,8 @@ use crate::rows::RowResult;
 pub struct RunInfo {
     /// The model file, as given.
     pub model: String,
-    /// Explained class index.
-    pub target: usize,
+    /// The explained class, or every class.
+    pub target: Target,
     /// `probability` or `logit`.
     pub output: String,
     /// `adaptive` or the fixed rule's name.
@@ -37,7 +42,7 @@ impl RunInfo {
     pub fn new(model: &str, cfg: &IgConfig) -> Self {
         RunInfo {
             model: model.into(),
-            target: cfg.target,
+            target: Target::One(cfg.target),
             output: cfg.output.name().into(),
             method: crate::method_name(cfg).into(),
             steps: cfg.steps,
@@ -92,22 +97,51 @@ pub fn row_json(r: &RowResult, seq_len: Option<usize>) -> Value {
     })
 }
 
+/// A row entry of the document: [`row_json`], with the explained class's
+/// name as `"target"` when every class is explained (`classes` given).
+pub(crate) fn row_entry(r: &RowResult, seq_len: Option<usize>, classes: Option<&[String]>) -> Value {
+    let mut v = row_json(r, seq_len);
+    if let (Some(names), Value::Object(map)) = (classes, &mut v) {
+        map.insert("target".into(), json!(names[r.target]));
+    }
+    v
+}
+
+/// The `"global"` value: one object, per class under its name with
+/// `--target all`, or `null`.
+fn global_json(model: &Model, info: &RunInfo, e: &Explained) -> Value {
+    let labels = feature_labels(model);
+    match info.target {
+        Target::All if !e.global_per_class.is_empty() => Value::Object(
+            model
+                .class_names
+                .iter()
+                .zip(&e.global_per_class)
+                .map(|(c, g)| (c.clone(), g.to_json(model, &labels)))
+                .collect(),
+        ),
+        _ => e.global.as_ref().map_or(Value::Null, |g| g.to_json(model, &labels)),
+    }
+}
+
 /// The SPEC §6 JSON document: `{"model","target","output","method",
 /// "steps","baseline":{"kind","count"},"features","rows":[..],"global"}`;
 /// adaptive: `"method": "adaptive"`, `"steps": null`, and
-/// `"tolerance": {"rel","abs"}`, `"max_evaluations"`.
+/// `"tolerance": {"rel","abs"}`, `"max_evaluations"`; every class
+/// (`info.target` [`Target::All`]): `"target": "all"`, a `"target"` per
+/// row entry and `"global": {"<class>": {..}}`.
 pub fn json_document(model: &Model, info: &RunInfo, e: &Explained) -> Value {
-    let t = seq_len(model);
+    let (t, all) = (seq_len(model), info.target == Target::All);
     let mut doc = json!({
         "model": info.model,
-        "target": model.class_names[info.target],
+        "target": info.target.name(model),
         "output": info.output,
         "method": info.method,
         "steps": info.steps,
         "baseline": {"kind": e.baseline_kind, "count": e.baselines},
         "features": model.feature_names,
-        "rows": e.rows.iter().map(|r| row_json(r, t)).collect::<Vec<_>>(),
-        "global": e.global.as_ref().map_or(Value::Null, |g| g.to_json(model, &feature_labels(model))),
+        "rows": e.rows.iter().map(|r| row_entry(r, t, all.then_some(&model.class_names[..]))).collect::<Vec<_>>(),
+        "global": global_json(model, info, e),
     });
     if let (Some(spec), Value::Object(map)) = (info.adaptive, &mut doc) {
         map.insert("steps".into(), Value::Null);
@@ -128,6 +162,21 @@ pub fn csv_header(id_names: &[String], labels: &[String]) -> Vec<String> {
     );
     header.extend(labels.iter().map(|n| format!("ig:{n}")));
     header
+}
+
+/// [`csv_header`] with a `target` column after the ids (`--target all`).
+pub fn csv_header_per_class(id_names: &[String], labels: &[String]) -> Vec<String> {
+    let mut header = csv_header(id_names, labels);
+    header.insert(1 + id_names.len(), "target".into());
+    header
+}
+
+/// [`csv_record`] with the explained class's name after the ids, in the
+/// order of [`csv_header_per_class`].
+pub fn csv_record_per_class(r: &RowResult, class_names: &[String]) -> Vec<String> {
+    let mut rec = csv_record(r);
+    rec.insert(1 + r.ids.len(), class_names[r.target].clone());
+    rec
 }
 
 /// One row's CSV record, in the order of [`csv_header`].

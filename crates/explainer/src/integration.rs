@@ -268,17 +268,30 @@ pub struct ConvergenceTally {
     missed: Vec<usize>,
     of: usize,
     worst: f64,
+    per_row: usize,
 }
 
 impl ConvergenceTally {
-    /// Counts the next rows.
+    /// A tally of results that come `classes` per row (`--target all`):
+    /// a row is missed when any of its classes is, and counted once.
+    pub fn per_row(classes: usize) -> Self {
+        ConvergenceTally { per_row: classes, ..Default::default() }
+    }
+
+    /// Counts the next rows (whole rows: all their classes).
     pub fn add(&mut self, rows: &[RowResult]) {
-        self.of += rows.len();
-        for r in rows.iter().filter(|r| !r.converged) {
-            self.missed.push(r.index);
-            let d = r.relative_delta;
-            if d > self.worst || d.is_nan() {
-                self.worst = d;
+        for row in rows.chunks(self.per_row.max(1)) {
+            self.of += 1;
+            let mut missed = false;
+            for r in row.iter().filter(|r| !r.converged) {
+                missed = true;
+                let d = r.relative_delta;
+                if d > self.worst || d.is_nan() {
+                    self.worst = d;
+                }
+            }
+            if missed {
+                self.missed.push(row[0].index);
             }
         }
     }

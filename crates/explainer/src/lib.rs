@@ -13,7 +13,9 @@
 //! - [`RowResult`]: probabilities, predicted class, `F(x)`, baseline `F`,
 //!   δ, relative δ, values, missing mask, attributions, group sums.
 //! - [`GlobalImportance`]: mean |IG|, mean IG per predicted class, group
-//!   mean |IG|; [`feature_labels`], [`target_class`], [`predicted_class`].
+//!   mean |IG|; [`feature_labels`], [`target_class`], [`predicted_class`];
+//!   [`Target`]: one class or `all` (every class in one shared pass,
+//!   [`ExplainRequest::all_classes`], one [`RowResult`] per row and class).
 //! - [`Integration`] / [`ig_config`]: the integration by name (default
 //!   `adaptive`: completeness `|δ| ≤ max(1e-3·|ΔF|, 1e-6)` on every row, under
 //!   a cap; `gausslegendre` with 50 steps: Captum's numbers);
@@ -56,8 +58,10 @@ pub use chart::{
     attribution_chart, bars, bars_top, fmt_value, named_chart, png_bytes, row_chart, row_chart_png, top_indices,
     with_suffix, TOP,
 };
-pub use classes::{feature_labels, predicted_class, seq_len, target_class, threshold};
-pub use document::{csv_bytes, csv_header, csv_record, json_document, row_json, RunInfo};
+pub use classes::{feature_labels, predicted_class, seq_len, target_class, threshold, Target};
+pub use document::{
+    csv_bytes, csv_header, csv_header_per_class, csv_record, csv_record_per_class, json_document, row_json, RunInfo,
+};
 pub use error::ExplainError;
 pub use function::GltFunction;
 pub use global::{GlobalAccumulator, GlobalImportance};

@@ -30,12 +30,25 @@ pub struct ExplainRequest {
     pub global: bool,
     /// Rows per part ([`ROWS_PER_PART`] by default; results do not depend on it).
     pub rows_per_part: usize,
+    /// Explain every class of the model (`--target all`; `ig.target` is
+    /// then not used): one shared pass, one [`RowResult`] per row and
+    /// class (row-major, then class), each bitwise the class alone.
+    pub all_classes: bool,
 }
 
 impl ExplainRequest {
     /// Every row of a table against `baseline` with `ig`.
     pub fn new(rows: Vec<usize>, baseline: BaselineSpec, ig: IgConfig) -> Self {
-        ExplainRequest { rows, baseline, ig, global: false, rows_per_part: ROWS_PER_PART }
+        ExplainRequest { rows, baseline, ig, global: false, rows_per_part: ROWS_PER_PART, all_classes: false }
+    }
+
+    /// The explained classes, in order (`[ig.target]`, or every class).
+    pub fn classes(&self, model: &Model) -> Vec<usize> {
+        if self.all_classes {
+            (0..model.class_names.len()).collect()
+        } else {
+            vec![self.ig.target]
+        }
     }
 }
 
@@ -48,8 +61,11 @@ pub struct Explained {
     pub baseline_kind: &'static str,
     /// Number of baselines `K` (0 when no row was explained).
     pub baselines: usize,
-    /// With `request.global`: importance over the explained rows.
+    /// With `request.global` (one class): importance over the explained rows.
     pub global: Option<GlobalImportance>,
+    /// With `request.global` and `all_classes`: importance per class, in
+    /// class order (`global` is then `None`); empty otherwise.
+    pub global_per_class: Vec<GlobalImportance>,
 }
 
 /// The chosen rows of a table, explained part by part.
@@ -93,7 +109,8 @@ impl<'t> Prepared<'t> {
         table: &'a Table,
         request: &'a ExplainRequest,
     ) -> Result<TableParts<'a>, ExplainError> {
-        let parts = Parts::new(model, &self.inputs, &self.baseline, &request.ig, request.rows_per_part)?;
+        let parts = Parts::new(model, &self.inputs, &self.baseline, &request.ig, request.rows_per_part)?
+            .targets(request.classes(model));
         Ok(TableParts { table, rows: &request.rows, parts })
     }
 }
@@ -148,26 +165,37 @@ pub fn explain_parts<E: From<ExplainError>>(
     on_part: &mut dyn FnMut(Part) -> Result<(), E>,
 ) -> Result<Explained, E> {
     let prepared = Prepared::new(model, table, request)?;
-    let mut global = request.global.then(|| GlobalAccumulator::new(model));
+    let classes = request.classes(model);
+    // One accumulator per explained class, indexed by class.
+    let mut global: Vec<Option<GlobalAccumulator>> = (0..model.class_names.len())
+        .map(|c| (request.global && classes.contains(&c)).then(|| GlobalAccumulator::new(model)))
+        .collect();
     let mut baselines = None;
     for part in prepared.parts(model, table, request)? {
         let part = part?;
         baselines.get_or_insert(part.baselines);
-        if let Some(sums) = &mut global {
-            part.rows.iter().try_for_each(|r| sums.add(r))?;
+        for r in &part.rows {
+            if let Some(sums) = global.get_mut(r.target).and_then(Option::as_mut) {
+                sums.add(r)?;
+            }
         }
         on_part(part)?;
     }
+    let mut global: Vec<GlobalImportance> =
+        global.into_iter().flatten().filter(|g| g.rows() > 0).map(GlobalAccumulator::finish).collect();
+    let (global, global_per_class) = if request.all_classes { (None, global) } else { (global.pop(), Vec::new()) };
     Ok(Explained {
         rows: Vec::new(),
         baseline_kind: prepared.baseline.kind(),
         baselines: baselines.unwrap_or(0),
-        global: global.filter(|g| g.rows() > 0).map(GlobalAccumulator::finish),
+        global,
+        global_per_class,
     })
 }
 
 /// Explains `request.rows` of `table`; `on_part(rows done, rows in all)`
-/// after each part (progress). [`explain_parts`], keeping every row.
+/// after each part (progress; table rows, whatever the class count).
+/// [`explain_parts`], keeping every result.
 ///
 /// ```
 /// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/");
@@ -187,10 +215,11 @@ pub fn explain_table(
     request: &ExplainRequest,
     on_part: &mut dyn FnMut(usize, usize),
 ) -> Result<Explained, ExplainError> {
-    let mut rows = Vec::with_capacity(request.rows.len());
+    let per_row = request.classes(model).len().max(1);
+    let mut rows = Vec::with_capacity(request.rows.len() * per_row);
     let mut run = explain_parts(model, table, request, &mut |part: Part| {
         rows.extend(part.rows);
-        on_part(rows.len(), request.rows.len());
+        on_part(rows.len() / per_row, request.rows.len());
         Ok::<(), ExplainError>(())
     })?;
     run.rows = rows;

@@ -1,5 +1,7 @@
 //! The explain loop over model inputs: rows in parts of a bounded size
-//! (for progress and memory), each part one [`glassbox_ig::explain`] call,
+//! (for progress and memory), each part one [`glassbox_ig::explain`] call
+//! (several classes: one [`glassbox_ig::explain_targets`] call, one
+//! result per row and class, row-major then class),
 //! then per row the probabilities, the predicted class, `F(x)`, the
 //! baseline's `F`, the completeness delta `δ = Σᵢ IGᵢ − (F(x) − F(x'))`,
 //! the values, the missing mask, the attributions and their group sums
@@ -8,7 +10,7 @@
 use glassbox_autodiff::Tensor;
 use glassbox_glt::{Model, ModelInputs};
 use glassbox_ig::aggregate::{per_feature, per_group};
-use glassbox_ig::{explain, Baseline, IgConfig};
+use glassbox_ig::{explain_targets, Baseline, IgConfig};
 use ndarray::Axis;
 use serde::Serialize;
 
@@ -30,6 +32,8 @@ pub struct RowResult {
     pub probabilities: Vec<f64>,
     /// Predicted class (binary: at the validation-tuned threshold).
     pub predicted_class: usize,
+    /// The explained class (index) this result is for.
+    pub target: usize,
     /// `F(x)`.
     pub output: f64,
     /// Mean `F` over the baselines.
@@ -78,6 +82,7 @@ pub struct Parts<'a> {
     threshold: Option<f64>,
     rows_per_part: usize,
     next: usize,
+    classes: Vec<usize>,
 }
 
 impl<'a> Parts<'a> {
@@ -101,7 +106,36 @@ impl<'a> Parts<'a> {
             threshold: threshold(model),
             rows_per_part: rows_per_part.max(1),
             next: 0,
+            classes: vec![cfg.target],
         })
+    }
+
+    /// Explains every class of `classes` (instead of `cfg.target`) in one
+    /// shared pass per part: each part then holds, per row, one
+    /// [`RowResult`] per class in this order (row-major, then class),
+    /// each bitwise the result of explaining that class alone.
+    ///
+    /// ```
+    /// # let model = glassbox_glt::Model::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/railway-demo.glt").as_ref())?;
+    /// use glassbox_explainer::Parts;
+    /// use glassbox_glt::ModelInputs;
+    /// use glassbox_ig::{Baseline, IgConfig};
+    /// let x = ndarray::Array2::<f64>::ones((2, model.feature_names.len())).into_dyn();
+    /// let inputs = ModelInputs::impute(x, &model.scaler);
+    /// let cfg = IgConfig::default();
+    /// let part = Parts::new(&model, &inputs, &Baseline::Zero, &cfg, 8)?.targets(vec![0, 1]).next().unwrap()?;
+    /// let order: Vec<(usize, usize)> = part.rows.iter().map(|r| (r.index, r.target)).collect();
+    /// assert_eq!(order, [(0, 0), (0, 1), (1, 0), (1, 1)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn targets(mut self, classes: Vec<usize>) -> Self {
+        self.classes = classes;
+        self
+    }
+
+    /// The explained classes, in order.
+    pub fn classes(&self) -> &[usize] {
+        &self.classes
     }
 
     /// Rows in all.
@@ -119,17 +153,24 @@ impl<'a> Parts<'a> {
         let width = x.len() / x.shape()[0].max(1);
         let part = x.slice_axis(Axis(0), (start..end).into()).to_owned();
         let probabilities = self.model.probabilities(&part)?;
-        let e = explain(&self.function, &part, self.baseline, self.cfg).map_err(|e| e.map_row(|j| start + j))?;
-        let per_g = per_group(&per_feature(&e.attributions)?, &self.model.groups.members)?;
-        let rows = (0..e.output.len())
-            .map(|j| {
-                let i = start + j;
-                let p = probabilities.row(j).to_vec();
-                RowResult {
+        let all = explain_targets(&self.function, &part, self.baseline, self.cfg, &self.classes)
+            .map_err(|e| e.map_row(|j| start + j))?;
+        let per_g: Vec<_> = all
+            .iter()
+            .map(|e| per_group(&per_feature(&e.attributions)?, &self.model.groups.members))
+            .collect::<Result<_, _>>()?;
+        let mut rows = Vec::with_capacity((end - start) * all.len());
+        for j in 0..end - start {
+            let i = start + j;
+            let p = probabilities.row(j).to_vec();
+            let predicted = predicted_class(&p, self.threshold);
+            for ((e, per_g), &target) in all.iter().zip(&per_g).zip(&self.classes) {
+                rows.push(RowResult {
                     index: i,
                     ids: Vec::new(),
-                    predicted_class: predicted_class(&p, self.threshold),
-                    probabilities: p,
+                    predicted_class: predicted,
+                    target,
+                    probabilities: p.clone(),
                     output: e.output[j],
                     baseline_output: e.baseline_output,
                     delta: e.delta[j],
@@ -141,13 +182,13 @@ impl<'a> Parts<'a> {
                     missing: self.inputs.missing[i * width..(i + 1) * width].to_vec(),
                     attributions: e.attributions.index_axis(Axis(0), j).iter().copied().collect(),
                     groups: self.model.groups.names.iter().cloned().zip(per_g.row(j).iter().copied()).collect(),
-                }
-            })
-            .collect();
-        Ok(Part { rows, baselines: e.baselines, baseline_kind: self.baseline.kind() })
+                });
+            }
+        }
+        let baselines = all.first().map_or(0, |e| e.baselines);
+        Ok(Part { rows, baselines, baseline_kind: self.baseline.kind() })
     }
 }
-
 impl Iterator for Parts<'_> {
     type Item = Result<Part, ExplainError>;
 

@@ -43,6 +43,16 @@
 //!    with `converged = false` (never a loop). Non-finite `F` or gradients
 //!    are an [`IgError::NonFinite`].
 //!
+//! **Several classes** ([`crate::explain_targets`]): the decisions above
+//! are taken per class, exactly as for that class alone (its own scan,
+//! panels, errors, bisections and cap); what is shared is the work. `F`
+//! and the scan come from one forward for every class, and each round
+//! evaluates the union of the classes' new panels (a panel two classes
+//! both want, e.g. `[0, 1]` on a flat path, once) with one forward and one
+//! backward per class that wants any panel of the chunk. A class reads
+//! only its own panels' sums, and a point's gradient does not depend on
+//! its chunk, so every class's result is bitwise its result alone.
+//!
 //! Determinism: a point's gradient does not depend on its chunk, panels sum
 //! their nodes in node order, paths their panels left to right, rows their
 //! paths in baseline order, all in f64, and every decision depends only on
@@ -52,8 +62,9 @@ use glassbox_autodiff::Tensor;
 use ndarray::Axis;
 
 use crate::explainable::{Explainable, Float, Output};
-use crate::integrate::{gradient_map, outputs, path_outputs, Group, PointSpec};
-use crate::kronrod::{GaussKronrod, MIDPOINT, NODES};
+use crate::integrate::{gradient_map_targets, outputs_targets, path_outputs_targets, Group, PointSpec};
+use crate::kronrod::{GaussKronrod, NODES};
+use crate::panels::{non_finite, panel_sums, ClassRun, Rules};
 use crate::IgError;
 
 /// When a row's integral is good enough: `|δ| ≤ max(rel·|ΔF|, abs)`, `ΔF`
@@ -167,275 +178,110 @@ pub(crate) struct AdaptiveResult {
     pub gradients_computed: usize,
 }
 
-/// One evaluated panel of a path.
-#[derive(Clone, Debug)]
-struct Panel {
-    lo: f64,
-    hi: f64,
-    f_lo: f64,
-    f_hi: f64,
-    /// `F` at the midpoint (the K15 node `t = ½`).
-    f_mid: f64,
-    /// `(hi − lo)·Σ k_j g_j`, one per feature.
-    integral: Vec<f64>,
-    /// `max(Σ|d ⊙ (K − G)|, |d·K − ΔF_panel|)`.
-    error: f64,
-    /// `error`, or 0 when it is at the precision's rounding level (no
-    /// bisection can lower it).
-    resolvable: f64,
-}
-
-/// One panel's reductions, computed inside its chunk: `Σ_j k_j g_j`,
-/// `Σ_j (k_j − γ_j) g_j`, `Σ_j k_j Σ_i |d_i g_ij|`, `F(mid)`.
-struct PanelSums {
-    kronrod: Vec<f64>,
-    difference: Vec<f64>,
-    magnitude: f64,
-    f_mid: f64,
-    finite: bool,
-}
-
-/// A panel waiting for its 15 gradients.
-#[derive(Clone, Copy, Debug)]
-struct Todo {
-    path: usize,
-    lo: f64,
-    hi: f64,
-    f_lo: f64,
-    f_hi: f64,
-}
-
-/// The first panels from scan values `f[0..=m]` at `α = j/m`: every step
-/// `j` with `v_j = |f_{j+1} − f_j| > V/4` (`V = Σ v_j`; a quarter of the
-/// variation in `1/m` of the path) is a panel of its own, and each maximal
-/// run of the other steps is one panel. Returns `(lo, hi, f_lo, f_hi)`.
-fn initial_panels(f: &[f64]) -> Vec<(f64, f64, f64, f64)> {
-    let m = f.len() - 1;
-    let alpha = |j: usize| if j == m { 1.0 } else { j as f64 / m as f64 };
-    let steps: Vec<f64> = f.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
-    let total: f64 = steps.iter().sum();
-    let steep: Vec<bool> = steps.iter().map(|&v| v > total * STEEP).collect();
-    let mut panels = Vec::new();
-    let mut start = 0;
-    for j in 1..=m {
-        if j == m || steep[j] || steep[j - 1] {
-            panels.push((alpha(start), alpha(j), f[start], f[j]));
-            start = j;
-        }
-    }
-    panels
-}
-
-/// The share of a path's scanned variation that makes one scan step a
-/// panel of its own.
-const STEEP: f64 = 0.25;
-
-fn non_finite(what: &str, row: usize) -> IgError {
-    IgError::NonFinite { what: what.into(), row: Some(row) }
-}
-
-/// The adaptive pass for rows `x [R, ..row]` and baselines `b [K, ..row]`.
+/// The adaptive pass for rows `x [R, ..row]` and baselines `b [K, ..row]`,
+/// for every class of `targets` (one [`AdaptiveResult`] each, in order).
 pub(crate) fn adaptive<T: Float, M: Explainable + ?Sized>(
     model: &M,
     x: &Tensor<f64>,
     baselines: &Tensor<f64>,
     spec: &AdaptiveSpec,
-    target: usize,
+    targets: &[usize],
     output: Output,
     memory_budget: usize,
-) -> Result<AdaptiveResult, IgError> {
+) -> Result<Vec<AdaptiveResult>, IgError> {
     spec.validate()?;
     let (r, k) = (x.shape()[0], baselines.shape()[0]);
     let row_len: usize = model.row_shape().iter().product();
-    let rule = GaussKronrod::new();
-    let diff_w = rule.difference();
-    let eps = T::epsilon().to_f64().unwrap_or(f64::EPSILON);
+    let gk = GaussKronrod::new();
 
     // F(x_r), F(b_k) exactly as the fixed pass computes them.
     let eval_chunk = (memory_budget / model.bytes_per_row().max(1)).max(1);
-    let out = outputs::<T, M>(model, x, target, output, eval_chunk);
-    let base = outputs::<T, M>(model, baselines, target, output, eval_chunk);
-    let baseline_output = base.iter().sum::<f64>() / k as f64;
-    if let Some(row) = out.iter().position(|v| !v.is_finite()) {
-        return Err(non_finite("F(x)", row));
-    }
-    if !baseline_output.is_finite() {
-        return Err(IgError::NonFinite { what: "F at a baseline".into(), row: None });
+    let outs = outputs_targets::<T, M>(model, x, targets, output, eval_chunk);
+    let bases = outputs_targets::<T, M>(model, baselines, targets, output, eval_chunk);
+    for (out, base) in outs.iter().zip(&bases) {
+        if let Some(row) = out.iter().position(|v| !v.is_finite()) {
+            return Err(non_finite("F(x)", row));
+        }
+        if !(base.iter().sum::<f64>() / k as f64).is_finite() {
+            return Err(IgError::NonFinite { what: "F at a baseline".into(), row: None });
+        }
     }
 
-    // 1. Scan.
+    // 1. Scan, every class from one forward.
     let paths: Vec<(usize, usize)> = (0..r * k).map(|p| (p / k, p % k)).collect();
     let m = spec.scan;
     let alphas: Vec<f64> = (0..=m).map(|j| j as f64 / m as f64).collect();
-    let scan = path_outputs::<T, M>(model, x, baselines, &paths, &alphas, target, output, memory_budget)?;
-    if let Some(i) = scan.iter().position(|v| !v.is_finite()) {
-        return Err(non_finite("F along the path", i / (m + 1) / k));
-    }
-    let budget = k * spec.max_evaluations;
-    let mut todo = Vec::new();
-    for row in 0..r {
-        let cuts: Vec<Vec<(f64, f64, f64, f64)>> =
-            (0..k).map(|kk| initial_panels(&scan[(row * k + kk) * (m + 1)..(row * k + kk + 1) * (m + 1)])).collect();
-        let many = cuts.iter().map(Vec::len).sum::<usize>() * NODES > budget;
-        for (kk, c) in cuts.into_iter().enumerate() {
-            let path = row * k + kk;
-            if many {
-                let f = &scan[path * (m + 1)..(path + 1) * (m + 1)];
-                todo.push(Todo { path, lo: 0.0, hi: 1.0, f_lo: f[0], f_hi: f[m] });
-            } else {
-                todo.extend(c.into_iter().map(|(lo, hi, f_lo, f_hi)| Todo { path, lo, hi, f_lo, f_hi }));
-            }
-        }
-    }
-
-    let mut res = AdaptiveResult {
-        attributions: Tensor::zeros(x.raw_dim()),
-        output: out.clone(),
-        baseline_output,
-        delta: vec![0.0; r],
-        error: vec![0.0; r],
-        converged: vec![false; r],
-        evaluations: vec![0; r],
-        forward_evaluations: vec![k * (m + 1); r],
-        chunks: 0,
-        gradients_computed: 0,
+    let scans = path_outputs_targets::<T, M>(model, x, baselines, &paths, &alphas, targets, output, memory_budget)?;
+    let rules = Rules {
+        rows: r,
+        baselines: k,
+        row_len,
+        convergence: spec.convergence,
+        budget: k * spec.max_evaluations,
+        eps: T::epsilon().to_f64().unwrap_or(f64::EPSILON),
+        diffs: paths
+            .iter()
+            .map(|&(row, kk)| {
+                let (xr, bk) = (x.index_axis(Axis(0), row), baselines.index_axis(Axis(0), kk));
+                xr.iter().zip(bk.iter()).map(|(a, b)| a - b).collect()
+            })
+            .collect(),
+        difference: gk.difference(),
+        rule: gk,
     };
-    let mut panels: Vec<Vec<Panel>> = vec![Vec::new(); r * k];
-    let diffs: Vec<Vec<f64>> = paths
-        .iter()
-        .map(|&(row, kk)| {
-            let (xr, bk) = (x.index_axis(Axis(0), row), baselines.index_axis(Axis(0), kk));
-            xr.iter().zip(bk.iter()).map(|(a, b)| a - b).collect()
-        })
-        .collect();
-
-    while !todo.is_empty() {
-        // 2. All new panels of the round in one batched pass.
-        let groups: Vec<Group> =
-            todo.iter().map(|t| Group { row: t.path / k, baseline: t.path % k, lo: t.lo, hi: t.hi }).collect();
-        let points = PointSpec { nodes: &rule.nodes, seeds: &[1.0; NODES], target, output, memory_budget };
-        let sums = gradient_map::<T, M, _, _>(model, x, baselines, &groups, &points, |g, grads, f| {
-            let d = &diffs[g.row * k + g.baseline];
-            let mut s = PanelSums {
-                kronrod: vec![0.0; row_len],
-                difference: vec![0.0; row_len],
-                magnitude: 0.0,
-                f_mid: f[MIDPOINT],
-                finite: f.iter().all(|v| v.is_finite()),
-            };
-            for (j, point) in grads.chunks(row_len.max(1)).enumerate() {
-                let (kw, dw) = (rule.kronrod[j], diff_w[j]);
-                let mut along = 0.0;
-                for (i, &v) in point.iter().enumerate() {
-                    s.kronrod[i] += kw * v;
-                    s.difference[i] += dw * v;
-                    along += (d[i] * v).abs();
-                }
-                s.magnitude += kw * along;
-            }
-            s.finite &= s.magnitude.is_finite() && s.kronrod.iter().chain(&s.difference).all(|v| v.is_finite());
-            s
-        })?;
-        res.chunks += sums.chunks;
-        res.gradients_computed += sums.gradients_computed;
-        let mut touched = Vec::new();
-        for (t, s) in todo.iter().zip(&sums.results) {
-            let row = t.path / k;
-            if !s.finite {
-                return Err(non_finite("F or its gradient along the path", row));
-            }
-            let w = t.hi - t.lo;
-            let d = &diffs[t.path];
-            let integral: Vec<f64> = s.kronrod.iter().map(|v| w * v).collect();
-            let kg: f64 = d.iter().zip(&s.difference).map(|(di, v)| (di * w * v).abs()).sum();
-            let along: f64 = d.iter().zip(&integral).map(|(di, v)| di * v).sum();
-            let gap = along - (t.f_hi - t.f_lo);
-            let error = kg.max(gap.abs());
-            // The rounding level of the precision (QUADPACK's 50·ε·∫|f|).
-            let floor = 50.0 * eps * (w * s.magnitude + t.f_lo.abs() + t.f_hi.abs());
-            let p = Panel {
-                lo: t.lo,
-                hi: t.hi,
-                f_lo: t.f_lo,
-                f_hi: t.f_hi,
-                f_mid: s.f_mid,
-                integral,
-                error,
-                resolvable: if error > floor { error } else { 0.0 },
-            };
-            let list = &mut panels[t.path];
-            let at = list.partition_point(|q| q.lo < p.lo);
-            list.insert(at, p);
-            res.evaluations[row] += NODES;
-            if touched.last() != Some(&row) {
-                touched.push(row);
-            }
+    let mut runs = Vec::with_capacity(targets.len());
+    for ((out, base), scan) in outs.into_iter().zip(bases).zip(&scans) {
+        if let Some(i) = scan.iter().position(|v| !v.is_finite()) {
+            return Err(non_finite("F along the path", i / (m + 1) / k));
         }
-        touched.dedup();
-
-        // 3. Per touched row: assemble, test, choose bisections.
-        let mut bisect: Vec<(usize, usize)> = Vec::new(); // (path, panel index)
-        for &row in &touched {
-            let mut attr = vec![0.0f64; row_len];
-            let (mut error, mut resolvable) = (0.0, 0.0);
-            for kk in 0..k {
-                let path = row * k + kk;
-                let mut g = vec![0.0f64; row_len];
-                for p in &panels[path] {
-                    g.iter_mut().zip(&p.integral).for_each(|(a, v)| *a += v);
-                    error += p.error;
-                    resolvable += p.resolvable;
-                }
-                attr.iter_mut().zip(&diffs[path]).zip(&g).for_each(|((a, di), gv)| *a += di * gv / k as f64);
-            }
-            let (error, resolvable) = (error / k as f64, resolvable / k as f64);
-            let diff_f = out[row] - baseline_output;
-            let delta = attr.iter().sum::<f64>() - diff_f;
-            let tol = spec.convergence.tolerance(diff_f);
-            res.attributions.index_axis_mut(Axis(0), row).iter_mut().zip(&attr).for_each(|(d, v)| *d = *v);
-            (res.delta[row], res.error[row]) = (delta, error);
-            let gap_ok = delta.abs() <= tol;
-            if resolvable <= tol && gap_ok {
-                res.converged[row] = true;
-                continue;
-            }
-            // Worst first; ties by path then position (deterministic).
-            let mut cands: Vec<(f64, usize, usize)> = (0..k)
-                .flat_map(|kk| {
-                    let path = row * k + kk;
-                    panels[path].iter().enumerate().filter_map(move |(i, p)| {
-                        let mid = p.lo + (p.hi - p.lo) * 0.5;
-                        let e = if gap_ok { p.resolvable } else { p.error };
-                        (mid > p.lo && mid < p.hi && e > 0.0).then_some((e / k as f64, path, i))
-                    })
-                })
-                .collect();
-            cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-            let mut left = resolvable;
-            for (chosen, (e, path, i)) in cands.into_iter().enumerate() {
-                // Enough chosen (at least one when only the gap is over),
-                // or the next one would pass the row's cap.
-                let enough = left <= tol / 2.0 && (gap_ok || chosen > 0);
-                if enough || res.evaluations[row] + 2 * NODES * (chosen + 1) > budget {
-                    break;
-                }
-                bisect.push((path, i));
-                left -= e;
-            }
-        }
-        todo.clear();
-        // Replace bisected panels by their halves (indices descending per
-        // path so earlier removals do not shift later ones).
-        bisect.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let mut halves = Vec::with_capacity(bisect.len() * 2);
-        for (path, i) in bisect {
-            let p = panels[path].remove(i);
-            let mid = p.lo + (p.hi - p.lo) * 0.5;
-            halves.push(Todo { path, lo: p.lo, hi: mid, f_lo: p.f_lo, f_hi: p.f_mid });
-            halves.push(Todo { path, lo: mid, hi: p.hi, f_lo: p.f_mid, f_hi: p.f_hi });
-        }
-        halves.sort_by(|a, b| a.path.cmp(&b.path).then(a.lo.total_cmp(&b.lo)));
-        todo = halves;
+        runs.push(ClassRun::start(&rules, x, out, &base, scan, m));
     }
-    Ok(res)
+
+    while runs.iter().any(|c| !c.todo.is_empty()) {
+        // 2. The union of every class's new panels in one batched pass.
+        let key = |path: usize, lo: f64, hi: f64| (path, lo.to_bits(), hi.to_bits());
+        let mut keys: Vec<(usize, u64, u64)> =
+            runs.iter().flat_map(|c| c.todo.iter().map(|t| key(t.path, t.lo, t.hi))).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let groups: Vec<Group> = keys
+            .iter()
+            .map(|&(path, lo, hi)| Group {
+                row: path / k,
+                baseline: path % k,
+                lo: f64::from_bits(lo),
+                hi: f64::from_bits(hi),
+            })
+            .collect();
+        let index: Vec<Vec<usize>> = runs
+            .iter()
+            .map(|c| {
+                c.todo.iter().map(|t| keys.binary_search(&key(t.path, t.lo, t.hi)).expect("in the union")).collect()
+            })
+            .collect();
+        let mut wanted = vec![vec![false; targets.len()]; groups.len()];
+        for (c, idx) in index.iter().enumerate() {
+            idx.iter().for_each(|&g| wanted[g][c] = true);
+        }
+        let points =
+            PointSpec { nodes: &rules.rule.nodes, seeds: &[1.0; NODES], target: targets[0], output, memory_budget };
+        let sums = gradient_map_targets::<T, M, _, _, _>(
+            model,
+            x,
+            baselines,
+            &groups,
+            &points,
+            targets,
+            |g, c| wanted[g][c],
+            |_, g, grads, f| panel_sums(&rules, g, grads, f),
+        )?;
+        // 3. Per class, its own panels: assemble, test, choose bisections.
+        for (c, run) in runs.iter_mut().enumerate().filter(|(_, run)| !run.todo.is_empty()) {
+            run.res.chunks += sums.chunks;
+            run.res.gradients_computed += sums.gradients_computed[c];
+            let mine: Vec<_> = index[c].iter().map(|&g| sums.results[g][c].as_ref().expect("wanted")).collect();
+            run.round(&rules, &mine)?;
+        }
+    }
+    Ok(runs.into_iter().map(|c| c.res).collect())
 }

@@ -9,7 +9,7 @@ use ndarray::Axis;
 
 use crate::adaptive::{adaptive, AdaptiveSpec};
 use crate::explainable::{Explainable, Output};
-use crate::integrate::{integrate, PassResult, PassSpec};
+use crate::integrate::{integrate_targets, PassResult, PassSpec};
 use crate::{Baseline, IgError, Method};
 
 /// The precision of the whole pass.
@@ -129,7 +129,8 @@ fn pass<M: Explainable + ?Sized>(
     b: &Tensor<f64>,
     cfg: &IgConfig,
     n: usize,
-) -> Result<PassResult, IgError> {
+    targets: &[usize],
+) -> Result<Vec<PassResult>, IgError> {
     let (alphas, weights) = cfg.method.nodes(n)?;
     let spec = PassSpec {
         alphas: &alphas,
@@ -139,8 +140,8 @@ fn pass<M: Explainable + ?Sized>(
         memory_budget: cfg.memory_budget,
     };
     match cfg.precision {
-        Precision::F32 => integrate::<f32, M>(model, x, b, &spec),
-        Precision::F64 => integrate::<f64, M>(model, x, b, &spec),
+        Precision::F32 => integrate_targets::<f32, M>(model, x, b, &spec, targets),
+        Precision::F64 => integrate_targets::<f64, M>(model, x, b, &spec, targets),
     }
 }
 
@@ -172,8 +173,63 @@ pub fn explain<M: Explainable + ?Sized>(
     baseline: &Baseline,
     cfg: &IgConfig,
 ) -> Result<Explanation, IgError> {
+    let mut all = explain_targets(model, x, baseline, cfg, &[cfg.target])?;
+    Ok(all.pop().expect("one explanation per target"))
+}
+
+/// [`explain`] for several classes at once (`cfg.target` is not used):
+/// one [`Explanation`] per class of `targets`, in that order, each
+/// bitwise equal to [`explain`] with `cfg.target` set to that class
+/// (attributions, outputs, deltas, steps, evaluations, convergence). The
+/// work is shared: per chunk one forward and one backward per class.
+///
+/// - Fixed rule: the same nodes for every class; `C` classes cost one
+///   forward and `C` backwards per chunk instead of `C` of each.
+/// - Tolerance mode: each class doubles its own rows; a pass runs on the
+///   rows some class still needs, and a class keeps only its own rows'
+///   results (a row's values do not depend on the other rows of a pass).
+/// - Adaptive: every decision (panels, bisections, cap) is the class's
+///   own; each round evaluates the union of the classes' new panels once.
+///
+/// `chunks` is the count of the shared passes the class took part in and
+/// `gradients_computed` its own backwards; both may differ from a run of
+/// that class alone (the adaptive union has other chunk boundaries).
+///
+/// ```
+/// use glassbox_autodiff::Var;
+/// use glassbox_ig::{explain, explain_targets, Baseline, Explainable, IgConfig, Output, Precision};
+/// use ndarray::array;
+///
+/// /// Three classes, logits x·W.
+/// struct Three;
+/// const W: [[f64; 3]; 2] = [[1.0, -2.0, 0.5], [0.0, 1.0, -1.0]];
+/// impl Explainable for Three {
+///     fn row_shape(&self) -> Vec<usize> { vec![2] }
+///     fn n_outputs(&self) -> usize { 3 }
+///     fn forward_f32(&self, x: &Var<f32>) -> Var<f32> { x.matmul(&Var::constant(ndarray::arr2(&W).mapv(|v| v as f32).into_dyn())) }
+///     fn forward_f64(&self, x: &Var<f64>) -> Var<f64> { x.matmul(&Var::constant(ndarray::arr2(&W).into_dyn())) }
+/// }
+/// let cfg = IgConfig { output: Output::Probability, precision: Precision::F64, ..IgConfig::default() };
+/// let x = array![[1.0, 2.0], [-0.5, 0.3]].into_dyn();
+/// let all = explain_targets(&Three, &x, &Baseline::Zero, &cfg, &[0, 1, 2])?;
+/// for (t, e) in all.iter().enumerate() {
+///     let alone = explain(&Three, &x, &Baseline::Zero, &IgConfig { target: t, ..cfg.clone() })?;
+///     assert_eq!((&e.attributions, &e.delta), (&alone.attributions, &alone.delta));
+/// }
+/// # Ok::<(), glassbox_ig::IgError>(())
+/// ```
+pub fn explain_targets<M: Explainable + ?Sized>(
+    model: &M,
+    x: &Tensor<f64>,
+    baseline: &Baseline,
+    cfg: &IgConfig,
+    targets: &[usize],
+) -> Result<Vec<Explanation>, IgError> {
     if cfg.memory_budget == 0 {
         return Err(IgError::Config("the memory budget must be positive".into()));
+    }
+    if targets.is_empty() {
+        return Err(IgError::Config("no target class to explain".into()));
     }
     if let Some(spec) = cfg.adaptive {
         if cfg.tolerance.is_some() {
@@ -182,27 +238,32 @@ pub fn explain<M: Explainable + ?Sized>(
         spec.validate()?;
         let b = baseline.resolve(&model.row_shape())?;
         let k = b.shape()[0];
-        let res = match cfg.precision {
-            Precision::F32 => adaptive::<f32, M>(model, x, &b, &spec, cfg.target, cfg.output, cfg.memory_budget),
-            Precision::F64 => adaptive::<f64, M>(model, x, &b, &spec, cfg.target, cfg.output, cfg.memory_budget),
+        let all = match cfg.precision {
+            Precision::F32 => adaptive::<f32, M>(model, x, &b, &spec, targets, cfg.output, cfg.memory_budget),
+            Precision::F64 => adaptive::<f64, M>(model, x, &b, &spec, targets, cfg.output, cfg.memory_budget),
         }?;
-        let relative_delta =
-            res.delta.iter().zip(&res.output).map(|(&d, &f)| relative(d, f - res.baseline_output)).collect();
-        return check_finite(Explanation {
-            attributions: res.attributions,
-            output: res.output,
-            baseline_output: res.baseline_output,
-            delta: res.delta,
-            relative_delta,
-            steps: res.evaluations.iter().map(|e| e / k).collect(),
-            converged: res.converged,
-            evaluations: res.evaluations,
-            forward_evaluations: res.forward_evaluations,
-            error_estimate: res.error,
-            baselines: k,
-            chunks: res.chunks,
-            gradients_computed: res.gradients_computed,
-        });
+        return all
+            .into_iter()
+            .map(|res| {
+                let relative_delta =
+                    res.delta.iter().zip(&res.output).map(|(&d, &f)| relative(d, f - res.baseline_output)).collect();
+                check_finite(Explanation {
+                    attributions: res.attributions,
+                    output: res.output,
+                    baseline_output: res.baseline_output,
+                    delta: res.delta,
+                    relative_delta,
+                    steps: res.evaluations.iter().map(|e| e / k).collect(),
+                    converged: res.converged,
+                    evaluations: res.evaluations,
+                    forward_evaluations: res.forward_evaluations,
+                    error_estimate: res.error,
+                    baselines: k,
+                    chunks: res.chunks,
+                    gradients_computed: res.gradients_computed,
+                })
+            })
+            .collect();
     }
     if let Some(t) = cfg.tolerance {
         if t.rel.is_nan() || t.rel <= 0.0 || t.max_steps < cfg.steps {
@@ -211,7 +272,7 @@ pub fn explain<M: Explainable + ?Sized>(
     }
     let b = baseline.resolve(&model.row_shape())?;
     let rows = x.shape().first().copied().unwrap_or(0);
-    let mut e = Explanation {
+    let empty = Explanation {
         attributions: Tensor::zeros(x.raw_dim()),
         output: vec![0.0; rows],
         baseline_output: 0.0,
@@ -226,35 +287,46 @@ pub fn explain<M: Explainable + ?Sized>(
         chunks: 0,
         gradients_computed: 0,
     };
-    let mut pending: Vec<usize> = (0..rows).collect();
+    let mut all = vec![empty; targets.len()];
+    // pending[t]: the rows class t still doubles.
+    let mut pending: Vec<Vec<bool>> = vec![vec![true; rows]; targets.len()];
     let mut n = cfg.steps;
-    while !pending.is_empty() {
-        let sub = x.select(Axis(0), &pending);
-        let res = pass(model, &sub, &b, cfg, n)?;
-        e.chunks += res.chunks;
-        e.gradients_computed += res.gradients_computed;
-        e.baseline_output = res.baseline_output;
-        let mut next = Vec::new();
-        for (i, &r) in pending.iter().enumerate() {
-            let attr = res.attributions.index_axis(Axis(0), i);
-            let delta = attr.sum() - (res.output[i] - res.baseline_output);
-            let rel = relative(delta, res.output[i] - res.baseline_output);
-            e.attributions.index_axis_mut(Axis(0), r).assign(&attr);
-            (e.output[r], e.delta[r], e.relative_delta[r], e.steps[r]) = (res.output[i], delta, rel, n);
-            e.evaluations[r] += n * e.baselines;
-            if let Some(t) = cfg.tolerance {
-                let met = rel < t.rel;
-                e.converged[r] = met;
-                // A non-finite row is refused below, not doubled to the cap.
-                if !met && rel.is_finite() && n * 2 <= t.max_steps {
-                    next.push(r);
+    loop {
+        let union: Vec<usize> = (0..rows).filter(|&r| pending.iter().any(|p| p[r])).collect();
+        if union.is_empty() {
+            break;
+        }
+        let active: Vec<usize> = (0..targets.len()).filter(|&t| pending[t].iter().any(|&p| p)).collect();
+        let classes: Vec<usize> = active.iter().map(|&t| targets[t]).collect();
+        let sub = x.select(Axis(0), &union);
+        let results = pass(model, &sub, &b, cfg, n, &classes)?;
+        for (&t, res) in active.iter().zip(results) {
+            let (e, pend) = (&mut all[t], &mut pending[t]);
+            e.chunks += res.chunks;
+            e.gradients_computed += res.gradients_computed;
+            e.baseline_output = res.baseline_output;
+            for (i, &r) in union.iter().enumerate() {
+                if !pend[r] {
+                    continue;
+                }
+                let attr = res.attributions.index_axis(Axis(0), i);
+                let delta = attr.sum() - (res.output[i] - res.baseline_output);
+                let rel = relative(delta, res.output[i] - res.baseline_output);
+                e.attributions.index_axis_mut(Axis(0), r).assign(&attr);
+                (e.output[r], e.delta[r], e.relative_delta[r], e.steps[r]) = (res.output[i], delta, rel, n);
+                e.evaluations[r] += n * e.baselines;
+                pend[r] = false;
+                if let Some(tol) = cfg.tolerance {
+                    let met = rel < tol.rel;
+                    e.converged[r] = met;
+                    // A non-finite row is refused below, not doubled to the cap.
+                    pend[r] = !met && rel.is_finite() && n * 2 <= tol.max_steps;
                 }
             }
         }
-        pending = next;
         n *= 2;
     }
-    check_finite(e)
+    all.into_iter().map(check_finite).collect()
 }
 
 /// Refuses an explanation with a non-finite `F(x)`, baseline output,

@@ -61,6 +61,31 @@ impl Output {
         }
     }
 
+    /// `F [N]` of every class of `targets` from logits `[N, C]`, one
+    /// per target, sharing one softmax: entry `i` holds the values (and,
+    /// on a tape, the backward) of [`Output::of`]`(logits, targets[i])`
+    /// bit for bit: the same softmax, then a select of column `t`.
+    ///
+    /// ```
+    /// use glassbox_autodiff::Var;
+    /// use glassbox_ig::Output;
+    /// use ndarray::array;
+    /// let logits = Var::constant(array![[0.5f64, -1.0, 2.0]].into_dyn());
+    /// let each = Output::Probability.of_each(&logits, &[0, 1, 2]);
+    /// for (t, f) in each.iter().enumerate() {
+    ///     assert_eq!(f.value(), Output::Probability.of(&logits, t).value());
+    /// }
+    /// // Σ_c softmax_c = 1.
+    /// assert!((each.iter().map(|f| f.value()[[0]]).sum::<f64>() - 1.0).abs() < 1e-15);
+    /// ```
+    pub fn of_each<T: Real>(self, logits: &Var<T>, targets: &[usize]) -> Vec<Var<T>> {
+        let scores = match self {
+            Output::Probability => logits.softmax(1),
+            Output::Logit => logits.clone(),
+        };
+        targets.iter().map(|&t| scores.select(1, t)).collect()
+    }
+
     /// The command-line name.
     pub fn name(self) -> &'static str {
         match self {

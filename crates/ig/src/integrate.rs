@@ -35,37 +35,6 @@ use rayon::prelude::*;
 use crate::explainable::{Explainable, Float, Output};
 use crate::IgError;
 
-/// Settings of one pass.
-#[derive(Clone, Copy, Debug)]
-pub struct PassSpec<'a> {
-    /// Quadrature nodes `α_s`.
-    pub alphas: &'a [f64],
-    /// Quadrature weights `w_s`.
-    pub weights: &'a [f64],
-    /// Explained class.
-    pub target: usize,
-    /// Probability or logit.
-    pub output: Output,
-    /// Bytes of tape a chunk may use.
-    pub memory_budget: usize,
-}
-
-/// What one pass computed.
-#[derive(Clone, Debug)]
-pub struct PassResult {
-    /// `mean_k IG_rk`, `[R, ..row]`.
-    pub attributions: Tensor<f64>,
-    /// `F(x_r)`.
-    pub output: Vec<f64>,
-    /// `mean_k F(b_k)`.
-    pub baseline_output: f64,
-    /// Number of chunks.
-    pub chunks: usize,
-    /// Leaf gradients computed by the backward passes (one per chunk:
-    /// the input; never a parameter).
-    pub gradients_computed: usize,
-}
-
 /// `F` of every row of `x` (no tape), in chunks.
 pub fn outputs<T: Float, M: Explainable + ?Sized>(
     model: &M,
@@ -74,17 +43,31 @@ pub fn outputs<T: Float, M: Explainable + ?Sized>(
     output: Output,
     chunk: usize,
 ) -> Vec<f64> {
+    outputs_targets::<T, M>(model, x, &[target], output, chunk).pop().unwrap_or_default()
+}
+
+/// `F_t` of every row of `x` for every class `t` of `targets` (no tape),
+/// `[targets.len()][N]`: one forward per chunk, shared by the classes
+/// ([`Output::of_each`]), so entry `i` has the bits of
+/// [`outputs`]`(.., targets[i], ..)`.
+pub fn outputs_targets<T: Float, M: Explainable + ?Sized>(
+    model: &M,
+    x: &Tensor<f64>,
+    targets: &[usize],
+    output: Output,
+    chunk: usize,
+) -> Vec<Vec<f64>> {
     let n = x.shape()[0];
     let starts: Vec<usize> = (0..n).step_by(chunk.max(1)).collect();
-    let parts: Vec<Vec<f64>> = starts
+    let parts: Vec<Vec<Vec<f64>>> = starts
         .par_iter()
         .map(|&s| {
             let part = x.slice_axis(Axis(0), Slice::from(s..(s + chunk).min(n))).mapv(|v| T::c(v));
-            let f = output.of(&T::forward(model, &Var::constant(part)), target);
-            f.value().iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect()
+            let fs = output.of_each(&T::forward(model, &Var::constant(part)), targets);
+            fs.iter().map(|f| f.value().iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect()).collect()
         })
         .collect();
-    parts.concat()
+    (0..targets.len()).map(|t| parts.iter().flat_map(|p| p[t].iter().copied()).collect()).collect()
 }
 
 /// One group of points on the path from baseline `b_k` to row `x_r`:
@@ -110,7 +93,8 @@ pub struct PointSpec<'a> {
     pub nodes: &'a [f64],
     /// Backward seed `s_j` per node (the gradient returned is `s_j·∇F`).
     pub seeds: &'a [f64],
-    /// Explained class.
+    /// Explained class (not used by [`gradient_map_targets`], which takes
+    /// its classes apart).
     pub target: usize,
     /// Probability or logit.
     pub output: Output,
@@ -129,11 +113,24 @@ pub struct Mapped<R> {
     pub gradients_computed: usize,
 }
 
-fn check_shapes<M: Explainable + ?Sized>(
+/// What [`gradient_map_targets`] computed.
+#[derive(Clone, Debug)]
+pub struct MappedTargets<R> {
+    /// Per group (in group order), per target (in `targets` order): the
+    /// reduction, or `None` where the group did not want that target.
+    pub results: Vec<Vec<Option<R>>>,
+    /// Number of chunks (each one forward, shared by the targets).
+    pub chunks: usize,
+    /// Per target: leaf gradients its backward passes computed (one per
+    /// chunk in which some group wanted it).
+    pub gradients_computed: Vec<usize>,
+}
+
+pub(crate) fn check_shapes<M: Explainable + ?Sized>(
     model: &M,
     x: &Tensor<f64>,
     baselines: &Tensor<f64>,
-    target: usize,
+    targets: &[usize],
 ) -> Result<(), IgError> {
     let row = model.row_shape();
     for (t, what) in [(x, "input"), (baselines, "baseline")] {
@@ -144,8 +141,8 @@ fn check_shapes<M: Explainable + ?Sized>(
             )));
         }
     }
-    if target >= model.n_outputs() {
-        return Err(IgError::Config(format!("target class {target} but the model has {} outputs", model.n_outputs())));
+    if let Some(t) = targets.iter().find(|&&t| t >= model.n_outputs()) {
+        return Err(IgError::Config(format!("target class {t} but the model has {} outputs", model.n_outputs())));
     }
     if baselines.shape()[0] == 0 {
         return Err(IgError::Baseline("no baseline rows".into()));
@@ -155,13 +152,22 @@ fn check_shapes<M: Explainable + ?Sized>(
 
 /// Groups per chunk: the chunks running at once (one per thread) share the
 /// budget.
-fn groups_per_chunk<M: Explainable + ?Sized>(model: &M, memory_budget: usize, points_per_group: usize) -> usize {
+pub(crate) fn groups_per_chunk<M: Explainable + ?Sized>(
+    model: &M,
+    memory_budget: usize,
+    points_per_group: usize,
+) -> usize {
     let per_chunk = memory_budget / rayon::current_num_threads().max(1);
     (per_chunk / (model.bytes_per_row().max(1) * points_per_group.max(1))).max(1)
 }
 
 /// Fills `points [groups·n, ..row]` (in precision `T`) for `groups`.
-fn fill_points<T: Float>(x: &Tensor<f64>, baselines: &Tensor<f64>, groups: &[Group], nodes: &[f64]) -> Tensor<T> {
+pub(crate) fn fill_points<T: Float>(
+    x: &Tensor<f64>,
+    baselines: &Tensor<f64>,
+    groups: &[Group],
+    nodes: &[f64],
+) -> Tensor<T> {
     let n = nodes.len();
     let mut shape = vec![groups.len() * n];
     shape.extend_from_slice(&x.shape()[1..]);
@@ -225,7 +231,84 @@ where
     R: Send,
     F: Fn(&Group, &[f64], &[f64]) -> R + Sync,
 {
-    check_shapes(model, x, baselines, spec.target)?;
+    let m = gradient_map_targets::<T, M, R, _, _>(
+        model,
+        x,
+        baselines,
+        groups,
+        spec,
+        &[spec.target],
+        |_, _| true,
+        |_, g, grads, f| reduce(g, grads, f),
+    )?;
+    Ok(Mapped {
+        results: m
+            .results
+            .into_iter()
+            .map(|mut r| r.pop().flatten().expect("every group wants its one target"))
+            .collect(),
+        chunks: m.chunks,
+        gradients_computed: m.gradients_computed[0],
+    })
+}
+
+/// [`gradient_map`] for several classes over one forward: per chunk, the
+/// forward `x ↦ logits [n·G, C]` runs once, then one backward per class
+/// `t` of `targets` (seed `s_j` on `F_t`, the tape kept between them:
+/// a backward borrows the tape and consumes nothing). `wanted(g, i)` says
+/// whether group `g` (its index in `groups`) needs class `targets[i]`;
+/// a class no group of a chunk wants gets no backward there, and
+/// `reduce(i, group, grads, f)` runs only for wanted pairs.
+///
+/// Bitwise: the backward of `F_t` walks the nodes `F_t` depends on (the
+/// forward, the shared softmax, its own select) with the same seed as a
+/// pass of that class alone, and a point's gradient does not depend on
+/// the other points of its chunk, so every reduction has the bits of
+/// [`gradient_map`] with `target = targets[i]` over the wanted groups.
+/// `spec.target` is not used.
+///
+/// ```
+/// use glassbox_autodiff::Var;
+/// use glassbox_ig::integrate::{gradient_map, gradient_map_targets, Group, PointSpec};
+/// use glassbox_ig::{Explainable, Output};
+/// use ndarray::array;
+///
+/// /// logits (x₀², 3·x₀): two classes.
+/// struct Two;
+/// impl Explainable for Two {
+///     fn row_shape(&self) -> Vec<usize> { vec![1] }
+///     fn n_outputs(&self) -> usize { 2 }
+///     fn forward_f32(&self, x: &Var<f32>) -> Var<f32> { Var::concat(&[x.mul(x), x.mul_scalar(3.0)], 1) }
+///     fn forward_f64(&self, x: &Var<f64>) -> Var<f64> { Var::concat(&[x.mul(x), x.mul_scalar(3.0)], 1) }
+/// }
+/// let (x, b) = (array![[2.0]].into_dyn(), array![[0.0]].into_dyn());
+/// let spec = PointSpec { nodes: &[0.5, 1.0], seeds: &[1.0, 1.0], target: 0, output: Output::Logit, memory_budget: 1 << 20 };
+/// let g = [Group { row: 0, baseline: 0, lo: 0.0, hi: 1.0 }];
+/// let both = gradient_map_targets::<f64, _, _, _, _>(&Two, &x, &b, &g, &spec, &[0, 1], |_, _| true, |_, _, grads, _| grads.to_vec()).unwrap();
+/// // ∂(x²)/∂x at x = 1 and 2: 2 and 4; ∂(3x)/∂x = 3.
+/// assert_eq!(both.results[0], [Some(vec![2.0, 4.0]), Some(vec![3.0, 3.0])]);
+/// let alone = gradient_map::<f64, _, _, _>(&Two, &x, &b, &g, &PointSpec { target: 1, ..spec }, |_, grads, _| grads.to_vec()).unwrap();
+/// assert_eq!(both.results[0][1].as_ref(), Some(&alone.results[0]));
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn gradient_map_targets<T, M, R, W, F>(
+    model: &M,
+    x: &Tensor<f64>,
+    baselines: &Tensor<f64>,
+    groups: &[Group],
+    spec: &PointSpec<'_>,
+    targets: &[usize],
+    wanted: W,
+    reduce: F,
+) -> Result<MappedTargets<R>, IgError>
+where
+    T: Float,
+    M: Explainable + ?Sized,
+    R: Send,
+    W: Fn(usize, usize) -> bool + Sync,
+    F: Fn(usize, &Group, &[f64], &[f64]) -> R + Sync,
+{
+    check_shapes(model, x, baselines, targets)?;
     let n = spec.nodes.len();
     if spec.seeds.len() != n {
         return Err(IgError::Config(format!("{n} nodes but {} seeds", spec.seeds.len())));
@@ -238,151 +321,50 @@ where
     let per = groups_per_chunk(model, spec.memory_budget, n);
     let chunk_starts: Vec<usize> = (0..groups.len()).step_by(per).collect();
 
-    let parts: Vec<(Vec<R>, usize)> = chunk_starts
+    type Chunk<R> = (Vec<Vec<Option<R>>>, Vec<usize>);
+    let parts: Vec<Chunk<R>> = chunk_starts
         .par_iter()
         .map(|&start| {
             let part = &groups[start..(start + per).min(groups.len())];
             let points = fill_points::<T>(x, baselines, part, spec.nodes);
             let seed: Vec<T> = (0..part.len()).flat_map(|_| spec.seeds.iter().map(|&w| T::c(w))).collect();
+            let seed = Tensor::from_shape_vec(IxDyn(&[seed.len()]), seed).expect("one seed per point");
             let tape = Tape::new();
             let input = tape.leaf(points);
-            let f = spec.output.of(&T::forward(model, &input), spec.target);
-            let values: Vec<f64> = f.value().iter().map(|y| y.to_f64().unwrap_or(f64::NAN)).collect();
-            let grads =
-                f.backward_with(Tensor::from_shape_vec(IxDyn(&[seed.len()]), seed).expect("one seed per point"));
-            let g = grads.get(&input).expect("F depends on its input");
-            let g = g.as_standard_layout();
-            let flat: Vec<f64> =
-                g.as_slice().expect("standard layout").iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect();
-            let out = part
-                .iter()
-                .enumerate()
-                .map(|(i, grp)| reduce(grp, &flat[i * n * row_len..(i + 1) * n * row_len], &values[i * n..(i + 1) * n]))
-                .collect();
-            (out, grads.count())
+            let fs = spec.output.of_each(&T::forward(model, &input), targets);
+            let mut out: Vec<Vec<Option<R>>> =
+                part.iter().map(|_| std::iter::repeat_with(|| None).take(targets.len()).collect()).collect();
+            let mut counts = vec![0; targets.len()];
+            for (t, f) in fs.iter().enumerate() {
+                if !(0..part.len()).any(|i| wanted(start + i, t)) {
+                    continue;
+                }
+                let values: Vec<f64> = f.value().iter().map(|y| y.to_f64().unwrap_or(f64::NAN)).collect();
+                let grads = f.backward_with(seed.clone());
+                let g = grads.get(&input).expect("F depends on its input");
+                let g = g.as_standard_layout();
+                let flat: Vec<f64> =
+                    g.as_slice().expect("standard layout").iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect();
+                for (i, grp) in part.iter().enumerate().filter(|(i, _)| wanted(start + i, t)) {
+                    let (pts, vals) = (&flat[i * n * row_len..(i + 1) * n * row_len], &values[i * n..(i + 1) * n]);
+                    out[i][t] = Some(reduce(t, grp, pts, vals));
+                }
+                counts[t] += grads.count();
+            }
+            (out, counts)
         })
         .collect();
-    let mut out = Mapped { results: Vec::with_capacity(groups.len()), chunks: parts.len(), gradients_computed: 0 };
-    for (results, count) in parts {
+    let mut out = MappedTargets {
+        results: Vec::with_capacity(groups.len()),
+        chunks: parts.len(),
+        gradients_computed: vec![0; targets.len()],
+    };
+    for (results, counts) in parts {
         out.results.extend(results);
-        out.gradients_computed += count;
+        out.gradients_computed.iter_mut().zip(counts).for_each(|(a, c)| *a += c);
     }
     Ok(out)
 }
 
-/// `F(b_k + α_j·(x_r − b_k))` for every path `(r, k)` of `paths` and every
-/// `α_j` of `alphas`, forward only (no tape): `[paths.len(), alphas.len()]`
-/// flat, chunked from `memory_budget` like [`gradient_map`] and
-/// deterministic in the same way.
-///
-/// ```
-/// use glassbox_autodiff::Var;
-/// use glassbox_ig::integrate::path_outputs;
-/// use glassbox_ig::{Explainable, Output};
-/// use ndarray::array;
-///
-/// struct Square;
-/// impl Explainable for Square {
-///     fn row_shape(&self) -> Vec<usize> { vec![1] }
-///     fn n_outputs(&self) -> usize { 1 }
-///     fn forward_f32(&self, x: &Var<f32>) -> Var<f32> { x.mul(x) }
-///     fn forward_f64(&self, x: &Var<f64>) -> Var<f64> { x.mul(x) }
-/// }
-/// let (x, b) = (array![[2.0]].into_dyn(), array![[0.0]].into_dyn());
-/// let f = path_outputs::<f64, _>(&Square, &x, &b, &[(0, 0)], &[0.0, 0.5, 1.0], 0, Output::Logit, 1 << 20).unwrap();
-/// assert_eq!(f, vec![0.0, 1.0, 4.0]);
-/// ```
-#[allow(clippy::too_many_arguments)]
-pub fn path_outputs<T: Float, M: Explainable + ?Sized>(
-    model: &M,
-    x: &Tensor<f64>,
-    baselines: &Tensor<f64>,
-    paths: &[(usize, usize)],
-    alphas: &[f64],
-    target: usize,
-    output: Output,
-    memory_budget: usize,
-) -> Result<Vec<f64>, IgError> {
-    check_shapes(model, x, baselines, target)?;
-    let groups: Vec<Group> = paths.iter().map(|&(row, baseline)| Group { row, baseline, lo: 0.0, hi: 1.0 }).collect();
-    let (r, k) = (x.shape()[0], baselines.shape()[0]);
-    if let Some(g) = groups.iter().find(|g| g.row >= r || g.baseline >= k) {
-        return Err(IgError::Config(format!("path {g:?} outside {r} rows and {k} baselines")));
-    }
-    let per = groups_per_chunk(model, memory_budget, alphas.len());
-    let starts: Vec<usize> = (0..groups.len()).step_by(per).collect();
-    let parts: Vec<Vec<f64>> = starts
-        .par_iter()
-        .map(|&start| {
-            let part = &groups[start..(start + per).min(groups.len())];
-            let points = fill_points::<T>(x, baselines, part, alphas);
-            let f = output.of(&T::forward(model, &Var::constant(points)), target);
-            f.value().iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect()
-        })
-        .collect();
-    Ok(parts.concat())
-}
-
-/// Runs the pass for rows `x [R, ..row]` and baselines `b [K, ..row]`: one
-/// [`Group`] per pair `p = r·K + k` on `[0, 1]`, seeds `w_s`, one plain sum.
-pub fn integrate<T: Float, M: Explainable + ?Sized>(
-    model: &M,
-    x: &Tensor<f64>,
-    baselines: &Tensor<f64>,
-    spec: &PassSpec<'_>,
-) -> Result<PassResult, IgError> {
-    check_shapes(model, x, baselines, spec.target)?;
-    let (r, k) = (x.shape()[0], baselines.shape()[0]);
-    let row_len: usize = model.row_shape().iter().product();
-    let groups: Vec<Group> = (0..r * k).map(|p| Group { row: p / k, baseline: p % k, lo: 0.0, hi: 1.0 }).collect();
-    // Path-averaged gradients G_p = Σ_s w_s ∇F(point(p, s)) per pair p, in
-    // step order. A path whose n points do not fit one chunk's share of the
-    // budget is walked in blocks of steps, each block's sum continuing the
-    // previous one, so the additions (and the bits) are those of one block.
-    if spec.weights.len() != spec.alphas.len() {
-        return Err(IgError::Config(format!("{} nodes but {} weights", spec.alphas.len(), spec.weights.len())));
-    }
-    let per_chunk = spec.memory_budget / rayon::current_num_threads().max(1);
-    let block = (per_chunk / model.bytes_per_row().max(1)).clamp(1, spec.alphas.len().max(1));
-    let mut sums: Vec<Vec<f64>> = vec![vec![0.0f64; row_len]; groups.len()];
-    let (mut chunks, mut gradients_computed) = (0, 0);
-    for start in (0..spec.alphas.len()).step_by(block) {
-        let end = (start + block).min(spec.alphas.len());
-        let points = PointSpec {
-            nodes: &spec.alphas[start..end],
-            seeds: &spec.weights[start..end],
-            target: spec.target,
-            output: spec.output,
-            memory_budget: spec.memory_budget,
-        };
-        let prev = &sums;
-        let mapped = gradient_map::<T, M, _, _>(model, x, baselines, &groups, &points, |g, grads, _| {
-            let mut sum = prev[g.row * k + g.baseline].clone();
-            for point in grads.chunks(row_len.max(1)) {
-                sum.iter_mut().zip(point).for_each(|(o, v)| *o += v);
-            }
-            sum
-        })?;
-        chunks += mapped.chunks;
-        gradients_computed += mapped.gradients_computed;
-        sums = mapped.results;
-    }
-
-    let mut attributions = Tensor::<f64>::zeros(x.raw_dim());
-    let kf = k as f64;
-    for (p, g) in sums.iter().enumerate() {
-        let (rr, kk) = (p / k, p % k);
-        let xr = x.index_axis(Axis(0), rr);
-        let bk = baselines.index_axis(Axis(0), kk);
-        let mut dst = attributions.index_axis_mut(Axis(0), rr);
-        // Row-major walk of one row: dst, xr, bk and g share it.
-        for ((d, (&xv, &bv)), &gv) in dst.iter_mut().zip(xr.iter().zip(bk.iter())).zip(g) {
-            *d += (xv - bv) * gv / kf;
-        }
-    }
-    let eval_chunk = (spec.memory_budget / model.bytes_per_row().max(1)).max(1);
-    let output = outputs::<T, M>(model, x, spec.target, spec.output, eval_chunk);
-    let baseline_outputs = outputs::<T, M>(model, baselines, spec.target, spec.output, eval_chunk);
-    let baseline_output = baseline_outputs.iter().sum::<f64>() / kf;
-    Ok(PassResult { attributions, output, baseline_output, chunks, gradients_computed })
-}
+pub use crate::fixed::{integrate, integrate_targets, PassResult, PassSpec};
+pub use crate::scan::{path_outputs, path_outputs_targets};

@@ -37,13 +37,16 @@ mod attribution;
 mod baseline;
 mod error;
 mod explainable;
+mod fixed;
 pub mod integrate;
 pub mod kronrod;
+mod panels;
 mod quadrature;
+mod scan;
 mod verify;
 
 pub use adaptive::{AdaptiveSpec, Convergence};
-pub use attribution::{explain, Explanation, IgConfig, Precision, Tolerance};
+pub use attribution::{explain, explain_targets, Explanation, IgConfig, Precision, Tolerance};
 pub use baseline::Baseline;
 pub use error::IgError;
 pub use explainable::{Explainable, Float, Output};

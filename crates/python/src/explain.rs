@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use glassbox_evaluation::{evaluate_table, extra_columns, EvaluationRequest, Silent, Truth};
-use glassbox_explainer::{attribution_chart, png_bytes, GlobalImportance, Parts, Table, ROWS_PER_PART};
+use glassbox_explainer::{attribution_chart, png_bytes, GlobalImportance, Parts, RowResult, Table, ROWS_PER_PART};
 use glassbox_glt::inputs::check_rows;
 use glassbox_glt::{Model, ModelInputs};
 use glassbox_ig::{Baseline, IgConfig};
@@ -114,6 +114,39 @@ pub fn explain<'py>(
     if cfg.target >= model.class_names.len() {
         return Err(Failure::value(format!("target {} is not a class of the model", cfg.target)).into());
     }
+    let classes = vec![cfg.target];
+    let mut all = explain_classes(py, model, x, missing, baseline_spec, cfg, classes, n_threads)?;
+    Ok(all.pop().expect("one class"))
+}
+
+/// `Model.explain_all`: every class of the model in one shared pass
+/// (`target="all"`): one result dict per class, in class order, each
+/// bitwise [`explain`]'s for that class.
+pub fn explain_all<'py>(
+    py: Python<'py>,
+    model: &std::sync::Arc<Model>,
+    x: PyReadonlyArrayDyn<'py, f64>,
+    missing: PyReadonlyArrayDyn<'py, bool>,
+    baseline_spec: &Bound<'py, PyDict>,
+    settings: &Bound<'py, PyDict>,
+    n_threads: Option<usize>,
+) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    let cfg = settings_config(settings)?;
+    let classes = (0..model.class_names.len()).collect();
+    explain_classes(py, model, x, missing, baseline_spec, cfg, classes, n_threads)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn explain_classes<'py>(
+    py: Python<'py>,
+    model: &std::sync::Arc<Model>,
+    x: PyReadonlyArrayDyn<'py, f64>,
+    missing: PyReadonlyArrayDyn<'py, bool>,
+    baseline_spec: &Bound<'py, PyDict>,
+    cfg: IgConfig,
+    classes: Vec<usize>,
+    n_threads: Option<usize>,
+) -> PyResult<Vec<Bound<'py, PyDict>>> {
     let base = baseline(model, baseline_spec)?;
     let x = array(&x);
     check_rows(x.shape(), &model.glt.row_shape()).map_err(Failure::from)?;
@@ -125,24 +158,36 @@ pub fn explain<'py>(
     let n_rows = shape[0];
     let inputs = ModelInputs { x, missing };
     let model = std::sync::Arc::clone(model);
+    let wanted = classes.clone();
     let (rows, k) = threads::run(py, n_threads, move || {
-        let mut rows = Vec::with_capacity(n_rows);
+        let mut rows = Vec::with_capacity(n_rows * wanted.len());
         let mut k = 0;
-        for part in Parts::new(&model, &inputs, &base, &cfg, ROWS_PER_PART)? {
+        for part in Parts::new(&model, &inputs, &base, &cfg, ROWS_PER_PART)?.targets(wanted) {
             let part = part?;
             k = part.baselines;
             rows.extend(part.rows);
         }
         Ok((rows, k))
     })?;
+    classes
+        .iter()
+        .map(|&c| {
+            let mine: Vec<&RowResult> = rows.iter().filter(|r| r.target == c).collect();
+            result_dict(py, &mine, &shape, k)
+        })
+        .collect()
+}
+
+/// One class's results as the dict `Explanation` reads.
+fn result_dict<'py>(py: Python<'py>, rows: &[&RowResult], shape: &[usize], k: usize) -> PyResult<Bound<'py, PyDict>> {
     let n = rows.len();
     let classes = rows.first().map_or(0, |r| r.probabilities.len());
     let groups = rows.first().map_or(0, |r| r.groups.len());
     let out = PyDict::new(py);
-    let flat = |f: &dyn Fn(&glassbox_explainer::RowResult) -> Vec<f64>| rows.iter().flat_map(f).collect::<Vec<f64>>();
-    out.set_item("attributions", shaped(py, &shape, flat(&|r| r.attributions.clone()))?)?;
-    out.set_item("values", shaped(py, &shape, flat(&|r| r.values.clone()))?)?;
-    out.set_item("missing", shaped(py, &shape, rows.iter().flat_map(|r| r.missing.clone()).collect())?)?;
+    let flat = |f: &dyn Fn(&RowResult) -> Vec<f64>| rows.iter().flat_map(|r| f(r)).collect::<Vec<f64>>();
+    out.set_item("attributions", shaped(py, shape, flat(&|r| r.attributions.clone()))?)?;
+    out.set_item("values", shaped(py, shape, flat(&|r| r.values.clone()))?)?;
+    out.set_item("missing", shaped(py, shape, rows.iter().flat_map(|r| r.missing.clone()).collect())?)?;
     out.set_item("probabilities", shaped(py, &[n, classes], flat(&|r| r.probabilities.clone()))?)?;
     out.set_item("groups", shaped(py, &[n, groups], flat(&|r| r.groups.iter().map(|g| g.1).collect()))?)?;
     out.set_item("output", flat(&|r| vec![r.output]).into_pyarray(py))?;

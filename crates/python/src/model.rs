@@ -183,6 +183,21 @@ impl PyModel {
         explain::explain(py, &self.inner, x, missing, baseline, settings, n_threads)
     }
 
+    /// Every class in one shared pass (`target="all"`): one result per
+    /// class, in class order (see `explain.rs`).
+    #[pyo3(signature = (x, missing, baseline, settings, n_threads=None))]
+    fn explain_all<'py>(
+        &self,
+        py: Python<'py>,
+        x: PyReadonlyArrayDyn<'py, f64>,
+        missing: PyReadonlyArrayDyn<'py, bool>,
+        baseline: &Bound<'py, PyDict>,
+        settings: &Bound<'py, PyDict>,
+        n_threads: Option<usize>,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        explain::explain_all(py, &self.inner, x, missing, baseline, settings, n_threads)
+    }
+
     /// The baseline rows `[K, ..row]` a baseline spec resolves to (the
     /// seeded draws done): what Spark ships to its tasks.
     fn baseline_rows<'py>(&self, py: Python<'py>, spec: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyArrayDyn<f64>>> {

@@ -66,6 +66,10 @@ def test_targets_by_name_index_list_and_all(demo_model, demo_df):
     assert np.array_equal(mixed.values[0], both[demo_model.classes_[0]].values[0])
     # probabilities of two classes sum to one, so their attributions are opposite
     assert np.allclose(both[demo_model.classes_[0]].values, -by_index.values, atol=1e-6)
+    # the shared pass gives each class bitwise its own run
+    by_zero = ig.attribute(x, target=0)
+    for name, one in ((demo_model.classes_[0], by_zero), (demo_model.classes_[1], by_index)):
+        assert np.array_equal(both[name].values, one.values) and np.array_equal(both[name].delta, one.delta)
 
 
 def test_return_convergence_delta(demo_model, demo_df):

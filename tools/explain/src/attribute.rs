@@ -8,8 +8,8 @@ use anyhow::{bail, Context, Result};
 use glassbox::cli::{models_dir, progress_bar, set_threads, BaselineArgs, DataArgs, IntegrationArgs, RunArgs};
 use glassbox::data::{OutputPlan, StagedFiles};
 use glassbox_explainer::{
-    explain_parts, feature_labels, named_chart, row_chart, target_class, with_suffix, AttributionWriter, Background,
-    BaselineSpec, ConvergenceTally, ExplainError, ExplainRequest, GltFunction, RowList, RunInfo, Table,
+    explain_parts, feature_labels, named_chart, row_chart, with_suffix, AttributionWriter, Background, BaselineSpec,
+    ConvergenceTally, ExplainError, ExplainRequest, GltFunction, RowList, RunInfo, Table, Target,
 };
 use glassbox_glt::Model;
 use glassbox_ig::verify_gradients;
@@ -32,7 +32,7 @@ pub struct Args {
     /// Explain every row.
     #[arg(long)]
     all: bool,
-    /// Explained class, by name or index (default: class index 1).
+    /// Explained class, by name or index (default: class index 1), or `all` (every class, one shared pass).
     #[arg(long)]
     target: Option<String>,
     /// Baseline: zero, mean, background, weighted or file.
@@ -100,7 +100,11 @@ pub fn run(a: Args) -> Result<()> {
     }
     let model = Model::load(&model_path)?;
     let mut cfg = a.integration.ig_config().map_err(anyhow::Error::msg)?;
-    cfg.target = target_class(&model, a.target.as_deref())?;
+    let target = Target::parse(&model, a.target.as_deref())?;
+    if let Target::One(c) = target {
+        cfg.target = c;
+    }
+    let classes = target.classes(&model);
     let b = &a.baselines;
     let background = Background { filter: b.background_filter.clone(), among: None };
     let ids = if a.id.is_empty() { model.report.config.ids.clone() } else { a.id.clone() };
@@ -126,10 +130,11 @@ pub fn run(a: Args) -> Result<()> {
         Some(l) => l.rows(table.total().unwrap_or(l.last() + 1))?,
         None => (0..table.rows()).collect(),
     };
-    let request = ExplainRequest { global: a.global, ..ExplainRequest::new(rows, baseline, cfg.clone()) };
+    let all_classes = target == Target::All;
+    let request = ExplainRequest { global: a.global, all_classes, ..ExplainRequest::new(rows, baseline, cfg.clone()) };
     let n = request.rows.len();
     let labels = feature_labels(&model);
-    let (classes, output) = (&model.class_names, cfg.output.name());
+    let (names, output) = (&model.class_names, cfg.output.name());
 
     // Outputs are written part by part into staging folders beside them and
     // moved into place once all were written (nothing is clobbered on an
@@ -141,18 +146,20 @@ pub fn run(a: Args) -> Result<()> {
         Some(path) => {
             let mut stage = StagedFiles::new(&folder(path))?;
             let writer = AttributionWriter::create(&model, &stage.path(path), &stage.scratch(path))
-                .with_context(|| format!("--out {}", path.display()))?;
+                .with_context(|| format!("--out {}", path.display()))?
+                .target(&model, target);
             Some((path, stage, writer))
         }
         None => None,
     };
     let bar = progress_bar(n as u64, a.run.quiet, "explaining [{bar:30}] {pos}/{len} rows {elapsed_precise}");
-    let (mut kept, mut tally) = (Vec::new(), ConvergenceTally::default());
+    let (mut kept, mut tally) = (Vec::new(), ConvergenceTally::per_row(classes.len()));
+    let printed = PRINTED_ROWS * classes.len();
     let run = explain_parts(&model, &table, &request, &mut |part| -> Result<()> {
         if let (Some(path), Some(stage)) = (&a.plot, plots.as_mut()) {
             let what = format!("{output} ({} baseline)", part.baseline_kind);
             for r in &part.rows {
-                let p = if n == 1 { path.clone() } else { with_suffix(path, &format!("row{}", r.index)) };
+                let p = chart_path(path, n, all_classes.then(|| names[r.target].as_str()), r.index);
                 row_chart(&stage.path(&p), r, &labels, &what).with_context(|| format!("--plot {}", p.display()))?;
             }
         }
@@ -161,20 +168,22 @@ pub fn run(a: Args) -> Result<()> {
         }
         tally.add(&part.rows);
         bar.inc(part.rows.len() as u64);
-        kept.extend(part.rows.into_iter().take(PRINTED_ROWS.saturating_sub(kept.len())));
+        kept.extend(part.rows.into_iter().take(printed.saturating_sub(kept.len())));
         Ok(())
     })?;
     bar.finish_and_clear();
 
     for r in &kept {
-        println!("{}", report::row_text(r, &labels, classes, cfg.target, output, a.top));
+        println!("{}", report::row_text(r, &labels, names, r.target, output, a.top));
         if a.groups {
-            let title = format!("Row {}: attribution per group", r.index);
+            let of = if all_classes { format!(" (class {})", names[r.target]) } else { String::new() };
+            let title = format!("Row {}: attribution per group{of}", r.index);
             println!("{}", report::ranked_table(&title, "Attribution", &r.groups, a.top));
         }
     }
-    if n > kept.len() {
-        println!("({} more rows explained; see --out for all of them)", n - kept.len());
+    let kept_rows = kept.len() / classes.len();
+    if n > kept_rows {
+        println!("({} more rows explained; see --out for all of them)", n - kept_rows);
     }
     let missed = tally.finish();
     if let Some(m) = &missed {
@@ -182,25 +191,39 @@ pub fn run(a: Args) -> Result<()> {
         println!("{line}\n");
         eprintln!("{line}");
     }
-    let (global_rows, group_rows) =
-        run.global.as_ref().map_or_else(Default::default, |g| (g.named(&labels), g.named_groups(&model)));
-    if run.global.is_some() {
-        let title = format!("Global importance over {n} rows: mean |IG|");
-        println!("{}", report::ranked_table(&title, "Mean |IG|", &global_rows, a.top));
+    // Global importance per explained class (one class: no class in titles
+    // or file names, as before `--target all`).
+    let globals: Vec<(Option<&str>, &glassbox_explainer::GlobalImportance)> = if all_classes {
+        names.iter().map(String::as_str).map(Some).zip(&run.global_per_class).collect()
+    } else {
+        run.global.iter().map(|g| (None, g)).collect()
+    };
+    let global_tables: Vec<_> = globals.iter().map(|(c, g)| (*c, g.named(&labels), g.named_groups(&model))).collect();
+    for (class, global_rows, group_rows) in &global_tables {
+        let of = class.map(|c| format!(", class {c}")).unwrap_or_default();
+        let title = format!("Global importance over {n} rows{of}: mean |IG|");
+        println!("{}", report::ranked_table(&title, "Mean |IG|", global_rows, a.top));
         if a.groups {
-            let title = "Global importance per group: mean |IG|";
-            println!("{}", report::ranked_table(title, "Mean |IG|", &group_rows, a.top));
+            let title = format!("Global importance per group{of}: mean |IG|");
+            println!("{}", report::ranked_table(&title, "Mean |IG|", group_rows, a.top));
         }
     }
 
     if a.verify_gradients {
-        let checked: Vec<usize> = kept.iter().take(10).map(|r| r.index).collect();
+        let mut checked: Vec<usize> = kept.iter().map(|r| r.index).collect();
+        checked.dedup();
+        checked.truncate(10);
         let (f, x) = (GltFunction::new(&model), table.select(&checked)?.x);
         let mut worst = 0.0f64;
         for (i, row) in checked.iter().enumerate() {
-            let err = verify_gradients(&f, &x.index_axis(Axis(0), i).to_owned(), cfg.target, cfg.output)?;
-            println!("gradient check, row {row}: max relative error {err:.2e} (autodiff vs central differences, f64)");
-            worst = worst.max(err);
+            for &c in &classes {
+                let err = verify_gradients(&f, &x.index_axis(Axis(0), i).to_owned(), c, cfg.output)?;
+                let of = if all_classes { format!(", class {}", names[c]) } else { String::new() };
+                println!(
+                    "gradient check, row {row}{of}: max relative error {err:.2e} (autodiff vs central differences, f64)"
+                );
+                worst = worst.max(err);
+            }
         }
         if worst > 1e-4 {
             bail!("gradient check failed: max relative error {worst:.2e} exceeds 1e-4");
@@ -211,21 +234,36 @@ pub fn run(a: Args) -> Result<()> {
         let mut plot = |p: &Path, draw: &dyn Fn(&Path) -> Result<(), ExplainError>| {
             draw(&stage.path(p)).with_context(|| format!("--plot {}", p.display()))
         };
-        let mean_abs = "Global importance (mean |IG|)";
-        if a.global && !global_rows.is_empty() {
-            let p = with_suffix(path, "global");
-            plot(&p, &|to| named_chart(to, mean_abs, "mean |IG|", &global_rows))?;
+        let suffix = |what: &str, class: Option<&str>| match class {
+            Some(c) => format!("{what}-{}", file_safe(c)),
+            None => what.to_string(),
+        };
+        for (class, global_rows, group_rows) in &global_tables {
+            let of = class.map(|c| format!(", class {c}")).unwrap_or_default();
+            if a.global && !global_rows.is_empty() {
+                let p = with_suffix(path, &suffix("global", *class));
+                let title = format!("Global importance{of} (mean |IG|)");
+                plot(&p, &|to| named_chart(to, &title, "mean |IG|", global_rows))?;
+            }
+            if a.groups && !group_rows.is_empty() {
+                let p = with_suffix(path, &suffix("groups", *class));
+                let title = format!("Group importance{of} (mean |IG|)");
+                plot(&p, &|to| named_chart(to, &title, "mean |IG|", group_rows))?;
+            }
         }
-        let p = with_suffix(path, "groups");
-        if a.groups && a.global && !group_rows.is_empty() {
-            plot(&p, &|to| named_chart(to, "Group importance (mean |IG|)", "mean |IG|", &group_rows))?;
-        } else if let Some(r) = kept.first().filter(|_| a.groups) {
-            let title = format!("Row {}: attribution per group", r.index);
-            plot(&p, &|to| named_chart(to, &title, "attribution", &r.groups))?;
+        if a.groups && (!a.global || global_tables.is_empty()) {
+            let first = kept.first().map_or(0, |r| r.index);
+            for r in kept.iter().take_while(|r| r.index == first) {
+                let class = all_classes.then(|| names[r.target].as_str());
+                let p = with_suffix(path, &suffix("groups", class));
+                let of = class.map(|c| format!(" (class {c})")).unwrap_or_default();
+                let title = format!("Row {}: attribution per group{of}", r.index);
+                plot(&p, &|to| named_chart(to, &title, "attribution", &r.groups))?;
+            }
         }
     }
     if let Some((path, stage, writer)) = out {
-        let info = RunInfo::new(&model_path.display().to_string(), &cfg);
+        let info = RunInfo { target, ..RunInfo::new(&model_path.display().to_string(), &cfg) };
         writer.finish(&model, &info, &run).with_context(|| format!("--out {}", path.display()))?;
         stage.commit()?;
     }
@@ -236,4 +274,22 @@ pub fn run(a: Args) -> Result<()> {
         bail!("--strict: {} of {} rows did not converge (outputs written)", m.rows.len(), m.of);
     }
     Ok(())
+}
+
+/// A row's chart file: `path` for one row of one class, `-row<i>` per
+/// row, `-<class>` per class (`--target all`; `-row<i>-<class>` for many
+/// rows).
+fn chart_path(path: &Path, rows: usize, class: Option<&str>, index: usize) -> PathBuf {
+    match (rows, class) {
+        (1, None) => path.to_path_buf(),
+        (1, Some(c)) => with_suffix(path, &file_safe(c)),
+        (_, None) => with_suffix(path, &format!("row{index}")),
+        (_, Some(c)) => with_suffix(path, &format!("row{index}-{}", file_safe(c))),
+    }
+}
+
+/// A class name as part of a file name: letters, digits, `-`, `_` and
+/// `.` kept, anything else `_`.
+fn file_safe(name: &str) -> String {
+    name.chars().map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect()
 }

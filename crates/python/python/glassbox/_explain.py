@@ -191,8 +191,9 @@ class IntegratedGradients:
         (training mean), rows (array or DataFrame; several rows are
         averaged), or :class:`Background` / :class:`WeightedBackground`.
         ``target``: a class index or name; a list gives each row its own
-        target (Captum's convention); ``"all"`` explains every class and
-        returns ``{class name: Explanation}``.
+        target (Captum's convention); ``"all"`` explains every class in one
+        shared pass (one forward, one backward per class; each class bitwise
+        as alone) and returns ``{class name: Explanation}``.
 
         Returns an :class:`Explanation` (with ``return_convergence_delta``:
         ``(explanation, delta)``, as Captum returns ``(attributions, delta)``).
@@ -204,10 +205,12 @@ class IntegratedGradients:
         base = baseline_spec(native, baselines)
         info_base = self._info(native, X, base["kind"])
         if isinstance(target, str) and target == "all":
+            # Every class in one shared pass: one forward, one backward per class.
+            results = native.explain_all(x, missing, base, self._settings(0), n_threads)
             out = {}
-            for c, value in enumerate(getattr(self.model, "classes_", native.class_names)):
+            for c, (value, res) in enumerate(zip(getattr(self.model, "classes_", native.class_names), results)):
                 key = value.item() if hasattr(value, "item") else value
-                out[key] = Explanation(native.explain(x, missing, base, self._settings(c), n_threads), dict(info_base, target=c))
+                out[key] = Explanation(res, dict(info_base, target=c))
             return (out, {k: v.delta for k, v in out.items()}) if return_convergence_delta else out
         if isinstance(target, (list, tuple, np.ndarray)):
             e = self._per_row_targets(native, x, missing, base, info_base, list(target), n_threads)

@@ -1,0 +1,181 @@
+//! The fixed-rule pass: one [`Group`] per (row, baseline) pair on `[0, 1]`
+//! with seeds `w_s`, reduced to the plain sum in step order, for one class
+//! ([`integrate`]) or several over one forward ([`integrate_targets`]).
+//!
+//! For rows `x [R, ..row]`, baselines `b [K, ..row]`, nodes `(α_s, w_s)`,
+//! `s = 1..n`, and each class `t`:
+//!
+//! - `G_{t,p} = Σ_s w_s·∇F_t(b_k + α_s(x_r − b_k))`, `[row_len]` per pair
+//!   `p = r·K + k`, summed in step order;
+//! - `IG_{t,r} = mean_k (x_r − b_k) ⊙ G_{t,p}`, `[R, ..row]` per class;
+//! - `F_t(x_r)` `[R]` and `mean_k F_t(b_k)`.
+//!
+//! Each chunk runs the forward once and one backward per class, so `C`
+//! classes cost one forward and `C` backwards instead of `C` of each; the
+//! tape holds the same values as a one-class chunk (memory does not grow
+//! with `C`, beyond the `C` per-pair sums `[C, R·K, row_len]`).
+
+use glassbox_autodiff::Tensor;
+use ndarray::Axis;
+
+use crate::explainable::{Explainable, Float, Output};
+use crate::integrate::{check_shapes, gradient_map_targets, outputs_targets, Group, PointSpec};
+use crate::IgError;
+
+/// Settings of one pass.
+#[derive(Clone, Copy, Debug)]
+pub struct PassSpec<'a> {
+    /// Quadrature nodes `α_s`.
+    pub alphas: &'a [f64],
+    /// Quadrature weights `w_s`.
+    pub weights: &'a [f64],
+    /// Explained class.
+    pub target: usize,
+    /// Probability or logit.
+    pub output: Output,
+    /// Bytes of tape a chunk may use.
+    pub memory_budget: usize,
+}
+
+/// What one pass computed.
+#[derive(Clone, Debug)]
+pub struct PassResult {
+    /// `mean_k IG_rk`, `[R, ..row]`.
+    pub attributions: Tensor<f64>,
+    /// `F(x_r)`.
+    pub output: Vec<f64>,
+    /// `mean_k F(b_k)`.
+    pub baseline_output: f64,
+    /// Number of chunks.
+    pub chunks: usize,
+    /// Leaf gradients computed by the backward passes (one per chunk:
+    /// the input; never a parameter).
+    pub gradients_computed: usize,
+}
+
+/// Runs the pass for rows `x [R, ..row]` and baselines `b [K, ..row]`: one
+/// [`Group`] per pair `p = r·K + k` on `[0, 1]`, seeds `w_s`, one plain sum.
+pub fn integrate<T: Float, M: Explainable + ?Sized>(
+    model: &M,
+    x: &Tensor<f64>,
+    baselines: &Tensor<f64>,
+    spec: &PassSpec<'_>,
+) -> Result<PassResult, IgError> {
+    let mut all = integrate_targets::<T, M>(model, x, baselines, spec, &[spec.target])?;
+    Ok(all.pop().expect("one result per target"))
+}
+
+/// [`integrate`] for every class of `targets` over one forward per chunk:
+/// one [`PassResult`] per target, in `targets` order, each bitwise the
+/// result of [`integrate`] with `spec.target = targets[i]` (`spec.target`
+/// itself is not used). `chunks` is the shared count (the same as one
+/// class alone); `gradients_computed` counts that class's backwards.
+///
+/// ```
+/// use glassbox_autodiff::Var;
+/// use glassbox_ig::integrate::{integrate, integrate_targets, PassSpec};
+/// use glassbox_ig::{Explainable, Method, Output};
+/// use ndarray::array;
+///
+/// /// Three classes, logits x·W.
+/// struct Three;
+/// const W: [[f64; 3]; 2] = [[1.0, -2.0, 0.5], [0.0, 1.0, -1.0]];
+/// impl Explainable for Three {
+///     fn row_shape(&self) -> Vec<usize> { vec![2] }
+///     fn n_outputs(&self) -> usize { 3 }
+///     fn forward_f32(&self, x: &Var<f32>) -> Var<f32> { x.matmul(&Var::constant(ndarray::arr2(&W).mapv(|v| v as f32).into_dyn())) }
+///     fn forward_f64(&self, x: &Var<f64>) -> Var<f64> { x.matmul(&Var::constant(ndarray::arr2(&W).into_dyn())) }
+/// }
+/// let (alphas, weights) = Method::GaussLegendre.nodes(20).unwrap();
+/// let spec = PassSpec { alphas: &alphas, weights: &weights, target: 0, output: Output::Probability, memory_budget: 1 << 20 };
+/// let (x, b) = (array![[1.0, 2.0]].into_dyn(), array![[0.0, 0.0]].into_dyn());
+/// let all = integrate_targets::<f64, _>(&Three, &x, &b, &spec, &[0, 1, 2]).unwrap();
+/// for (t, r) in all.iter().enumerate() {
+///     let alone = integrate::<f64, _>(&Three, &x, &b, &PassSpec { target: t, ..spec }).unwrap();
+///     assert_eq!(r.attributions, alone.attributions); // bit for bit
+/// }
+/// // Σ_c p_c = 1, so the classes' attributions sum to about 0 per feature.
+/// let total: f64 = all.iter().map(|r| r.attributions.sum()).sum();
+/// assert!(total.abs() < 1e-9);
+/// ```
+pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
+    model: &M,
+    x: &Tensor<f64>,
+    baselines: &Tensor<f64>,
+    spec: &PassSpec<'_>,
+    targets: &[usize],
+) -> Result<Vec<PassResult>, IgError> {
+    check_shapes(model, x, baselines, targets)?;
+    let (r, k) = (x.shape()[0], baselines.shape()[0]);
+    let row_len: usize = model.row_shape().iter().product();
+    let groups: Vec<Group> = (0..r * k).map(|p| Group { row: p / k, baseline: p % k, lo: 0.0, hi: 1.0 }).collect();
+    // Path-averaged gradients G_{t,p} = Σ_s w_s ∇F_t(point(p, s)) per class
+    // and pair, in step order. A path whose n points do not fit one chunk's
+    // share of the budget is walked in blocks of steps, each block's sum
+    // continuing the previous one, so the additions (and the bits) are
+    // those of one block.
+    if spec.weights.len() != spec.alphas.len() {
+        return Err(IgError::Config(format!("{} nodes but {} weights", spec.alphas.len(), spec.weights.len())));
+    }
+    let per_chunk = spec.memory_budget / rayon::current_num_threads().max(1);
+    let block = (per_chunk / model.bytes_per_row().max(1)).clamp(1, spec.alphas.len().max(1));
+    // sums[t][p]: the running G_{t,p}.
+    let mut sums: Vec<Vec<Vec<f64>>> = vec![vec![vec![0.0f64; row_len]; groups.len()]; targets.len()];
+    let (mut chunks, mut gradients_computed) = (0, vec![0; targets.len()]);
+    for start in (0..spec.alphas.len()).step_by(block) {
+        let end = (start + block).min(spec.alphas.len());
+        let points = PointSpec {
+            nodes: &spec.alphas[start..end],
+            seeds: &spec.weights[start..end],
+            target: spec.target,
+            output: spec.output,
+            memory_budget: spec.memory_budget,
+        };
+        let prev = &sums;
+        let reduce = |t: usize, g: &Group, grads: &[f64], _: &[f64]| {
+            let mut sum = prev[t][g.row * k + g.baseline].clone();
+            for point in grads.chunks(row_len.max(1)) {
+                sum.iter_mut().zip(point).for_each(|(o, v)| *o += v);
+            }
+            sum
+        };
+        let mapped =
+            gradient_map_targets::<T, M, _, _, _>(model, x, baselines, &groups, &points, targets, |_, _| true, reduce)?;
+        chunks += mapped.chunks;
+        gradients_computed.iter_mut().zip(&mapped.gradients_computed).for_each(|(a, c)| *a += c);
+        let mut next: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(groups.len()); targets.len()];
+        for per_group in mapped.results {
+            for (t, s) in per_group.into_iter().enumerate() {
+                next[t].push(s.expect("every group wants every target"));
+            }
+        }
+        sums = next;
+    }
+
+    let eval_chunk = (spec.memory_budget / model.bytes_per_row().max(1)).max(1);
+    let outputs = outputs_targets::<T, M>(model, x, targets, spec.output, eval_chunk);
+    let baseline_outputs = outputs_targets::<T, M>(model, baselines, targets, spec.output, eval_chunk);
+    let kf = k as f64;
+    let results = sums
+        .into_iter()
+        .zip(outputs)
+        .zip(baseline_outputs)
+        .zip(gradients_computed)
+        .map(|(((sums, output), base), gradients_computed)| {
+            let mut attributions = Tensor::<f64>::zeros(x.raw_dim());
+            for (p, g) in sums.iter().enumerate() {
+                let (rr, kk) = (p / k, p % k);
+                let xr = x.index_axis(Axis(0), rr);
+                let bk = baselines.index_axis(Axis(0), kk);
+                let mut dst = attributions.index_axis_mut(Axis(0), rr);
+                // Row-major walk of one row: dst, xr, bk and g share it.
+                for ((d, (&xv, &bv)), &gv) in dst.iter_mut().zip(xr.iter().zip(bk.iter())).zip(g) {
+                    *d += (xv - bv) * gv / kf;
+                }
+            }
+            let baseline_output = base.iter().sum::<f64>() / kf;
+            PassResult { attributions, output, baseline_output, chunks, gradients_computed }
+        })
+        .collect();
+    Ok(results)
+}
