@@ -21,7 +21,7 @@ both and the ratio torch/glassbox (> 1: glassbox faster). torch is
 installed for the benchmark only (a separate virtual environment with
 glassbox, numpy, pandas, scikit-learn and torch). Run on a quiet machine:
 
-    python crates/python/benches/torch_train_epoch.py [--repeats 3] [--out bench-epoch.json]
+    python crates/python/benches/torch_train_epoch.py [--repeats 3] [--size spec|small] [--out bench-epoch.json]
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ from torch import nn
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 D, HEADS, BLOCKS, D_FF, DROPOUT, BATCH, LR, WD = 64, 4, 3, 128, 0.1, 256, 1e-3, 1e-5
+# `--size`: the SPEC §3 size, or the one `train` picks by default for tables
+# under 20 000 rows (crates/glt/src/sizing.rs).
+SIZES = {"spec": (64, 4, 3, 128), "small": (32, 4, 2, 64)}
 
 
 class TrainBlock(nn.Module):
@@ -129,7 +132,11 @@ def main(argv) -> None:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--epochs", default="2,10", help="E1,E2 (glassbox's marginal epochs; torch times E2−E1)")
     p.add_argument("--out", default=None, help="write the figures as JSON")
+    p.add_argument("--size", choices=sorted(SIZES), default="spec",
+                   help="spec: d 64, 4 heads, 3 blocks, d_ff 128; small: d 32, 4 heads, 2 blocks, d_ff 64")
     a = p.parse_args(argv[1:])
+    global D, HEADS, BLOCKS, D_FF
+    D, HEADS, BLOCKS, D_FF = SIZES[a.size]
     e1, e2 = map(int, a.epochs.split(","))
     import glassbox
 
@@ -163,7 +170,8 @@ def main(argv) -> None:
     print(f"ratio torch/glassbox: min {min(ratios):.2f}×, median {statistics.median(ratios):.2f}×, max {max(ratios):.2f}×")
     if a.out:
         with open(a.out, "w") as f:
-            json.dump({"rows": len(y), "features": x.shape[1], "torch": torch.__version__, "runs": runs}, f, indent=1)
+            json.dump({"rows": len(y), "features": x.shape[1], "size": a.size, "torch": torch.__version__, "runs": runs},
+                      f, indent=1)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ use ndarray::IxDyn;
 
 use crate::parallel::broadcast_zip;
 use crate::tape::record;
+use crate::vector::wide;
 use crate::{Real, Tensor, Var};
 
 /// Elements per parallel task (any size gives the same mask).
@@ -56,13 +57,21 @@ pub fn dropout_mask<T: Real, R: Rng + ?Sized>(shape: &[usize], p: f64, rng: &mut
     let mut mask = Tensor::<T>::zeros(IxDyn(shape));
     let values = mask.as_slice_mut().expect("fresh tensors are standard");
     values.par_chunks_mut(CHUNK).enumerate().for_each(|(c, chunk)| {
-        let first = (c * CHUNK / 4) as u64;
-        for (w, quad) in chunk.chunks_mut(4).enumerate() {
-            let bits = splitmix64(key, first + w as u64);
-            for (q, v) in quad.iter_mut().enumerate() {
-                *v = if (bits >> (16 * q)) & 0xffff < cut { T::zero() } else { keep };
-            }
-        }
+        wide(
+            #[inline(always)]
+            || {
+                // Two plain loops (hash, then threshold) that vectorise.
+                let first = (c * CHUNK / 4) as u64;
+                let mut words = [0u64; CHUNK / 4];
+                words.iter_mut().enumerate().for_each(|(w, word)| *word = splitmix64(key, first + w as u64));
+                for (quad, &bits) in chunk.chunks_mut(4).zip(&words) {
+                    for (q, v) in quad.iter_mut().enumerate() {
+                        let u = (bits >> (16 * q)) & 0xffff;
+                        *v = if u < cut { T::zero() } else { keep };
+                    }
+                }
+            },
+        )
     });
     mask
 }
