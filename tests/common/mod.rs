@@ -1,8 +1,11 @@
 //! Running the workspace's binaries from the root package's tests. They
 //! are separate packages, and cargo builds a package's executables only for
 //! that package's own integration tests, so the first use in a test
-//! process runs `cargo build` for the four tools (same profile and target
+//! process runs `cargo build --workspace --bins` (same profile and target
 //! folder; a no-op when they are up to date, and never a stale binary).
+//! The whole workspace, not `-p` for the four tools: a build of some
+//! packages resolves other features than `cargo test --workspace` and would
+//! compile the dependencies a second time.
 
 #![allow(dead_code)]
 
@@ -10,9 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Once;
 
-const TOOLS: [&str; 4] = ["glassbox-synth", "glassbox-train", "glassbox-explain", "glassbox-inspect"];
-
-/// Builds the tool executables once per test process.
+/// Builds the workspace's executables once per test process.
 fn build_tools(profile_dir: &Path) {
     static BUILD: Once = Once::new();
     BUILD.call_once(|| {
@@ -22,9 +23,7 @@ fn build_tools(profile_dir: &Path) {
         if profile_dir.file_name().is_some_and(|p| p == "release") {
             cmd.arg("--release");
         }
-        for p in TOOLS {
-            cmd.args(["-p", p]);
-        }
+        cmd.args(["--workspace", "--bins"]);
         let status = cmd.status().expect("cargo runs");
         assert!(status.success(), "building the tools failed");
     });

@@ -7,7 +7,7 @@
 //!
 //! Run: `cargo bench -p glassbox-autodiff --bench encoder`
 
-#[path = "../tests/common/encoder.rs"]
+#[path = "../tests/suite/common/encoder.rs"]
 mod encoder;
 
 use std::hint::black_box;

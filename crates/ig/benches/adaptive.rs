@@ -1,6 +1,6 @@
 //! The adaptive engine against tolerance (doubling) mode and against the
 //! smallest fixed Gauss–Legendre n that meets the criterion on every row,
-//! on the synthetic smooth and saturated nets of `tests/common.rs` (64 rows,
+//! on the synthetic smooth and saturated nets of `tests/suite/common.rs` (64 rows,
 //! zero baseline, class-1 probability), in f64 and f32.
 //!
 //! At start it prints, per model and precision, the gradient evaluations
@@ -10,7 +10,7 @@
 //!
 //! Run: `cargo bench -p glassbox-ig --bench adaptive` (about 2 minutes).
 
-#[path = "../tests/common.rs"]
+#[path = "../tests/suite/common.rs"]
 mod common;
 
 use std::hint::black_box;

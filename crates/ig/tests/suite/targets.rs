@@ -4,9 +4,9 @@
 //! completeness holds per class; probability attributions sum to zero over
 //! the classes (`Σ_c p_c ≡ 1`).
 
-mod common;
+use crate::common;
 
-use common::{model, saturated_rows, NET_F};
+use crate::common::{model, saturated_rows, NET_F};
 use glassbox_autodiff::{Real, Tensor, Var};
 use glassbox_ig::{
     explain, explain_targets, AdaptiveSpec, Baseline, Explainable, Explanation, IgConfig, Output, Precision, Tolerance,

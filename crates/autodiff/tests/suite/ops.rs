@@ -1,9 +1,7 @@
 //! Every op's gradient against central differences in f64 (max error under
 //! 1e-6), including broadcasting and non-contiguous inputs.
 
-mod common;
-
-use common::encoder::random;
+use crate::common::encoder::random;
 use glassbox_autodiff::{gradcheck, Tensor, Var};
 use ndarray::{array, ShapeBuilder};
 use rand::SeedableRng;

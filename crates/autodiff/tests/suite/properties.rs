@@ -1,9 +1,7 @@
 //! Property tests over random shapes (matmul, softmax, layer_norm), and the
 //! tape's own rules: accumulation, reachability, tapes kept apart.
 
-mod common;
-
-use common::encoder::random;
+use crate::common::encoder::random;
 use glassbox_autodiff::{gradcheck, Tape, Tensor, Var};
 use ndarray::array;
 use proptest::prelude::*;

@@ -5,7 +5,7 @@
 //! threads and two memory budgets, and that `explain` with the default
 //! (fixed Gauss–Legendre 50) matches it too.
 
-mod common;
+use crate::common;
 
 use glassbox_autodiff::{Tape, Tensor};
 use glassbox_ig::integrate::{integrate, PassResult, PassSpec};

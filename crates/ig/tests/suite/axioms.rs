@@ -2,9 +2,9 @@
 //! closed form for every method, `x₀·x₁` splits evenly, completeness,
 //! symmetry, averaged baselines, determinism and input-only gradients.
 
-mod common;
+use crate::common;
 
-use common::{model, B, W};
+use crate::common::{model, B, W};
 use glassbox_autodiff::Tensor;
 use glassbox_ig::{explain, Baseline, IgConfig, Method, Output, Precision, Tolerance};
 use ndarray::{array, Axis};

@@ -2,9 +2,7 @@
 //! no parameter products when parameters are frozen, and bitwise-equal
 //! results for 1 and 2 rayon threads.
 
-mod common;
-
-use common::encoder::{encoder_block, init_params, random, Dims};
+use crate::common::encoder::{encoder_block, init_params, random, Dims};
 use glassbox_autodiff::{gradcheck, products_run, Tape, Tensor, Var};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

@@ -2,9 +2,7 @@
 //! gradients in 1- and 2-thread rayon pools, on shapes large enough to take
 //! the parallel paths (and with layouts that take the general ones).
 
-mod common;
-
-use common::encoder::random;
+use crate::common::encoder::random;
 use glassbox_autodiff::{sum_to_shape, Tape, Tensor, Var};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

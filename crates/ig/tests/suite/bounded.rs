@@ -3,7 +3,7 @@
 //! bitwise the same result as one block; any non-finite `F(x)`, baseline
 //! output or gradient is an error naming the row, for every integration.
 
-mod common;
+use crate::common;
 
 use glassbox_autodiff::Var;
 use glassbox_ig::{explain, AdaptiveSpec, Baseline, IgConfig, IgError, Method, Output, Precision};

@@ -5,9 +5,9 @@
 //! against tolerance (doubling) mode. Figures are printed
 //! (`cargo test --release -p glassbox-ig --test adaptive -- --nocapture`).
 
-mod common;
+use crate::common;
 
-use common::{saturated_rows, Logistic, Net};
+use crate::common::{saturated_rows, Logistic, Net};
 use glassbox_autodiff::{Tensor, Var};
 use glassbox_ig::{
     explain, AdaptiveSpec, Baseline, Convergence, Explanation, IgConfig, IgError, Output, Precision, Tolerance,

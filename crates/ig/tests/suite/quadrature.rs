@@ -1,7 +1,7 @@
 //! Quadrature nodes and weights: sums, exactness, known values, errors,
 //! and the trapezoid rule's O(1/n²) convergence on an IG delta.
 
-mod common;
+use crate::common;
 
 use glassbox_ig::{explain, Baseline, IgConfig, Method, Output, Precision};
 use ndarray::array;
