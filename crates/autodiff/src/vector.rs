@@ -1,5 +1,5 @@
 //! Runtime dispatch of hot loops to the widest vector instructions the CPU
-//! has (AVX-512F, else AVX2, else the baseline SSE2 the crate is compiled
+//! has (AVX-512 F/DQ/BW/VL, else AVX2, else the baseline SSE2 the crate is compiled
 //! for).
 //!
 //! [`wide`] runs a closure inside a function compiled with the wider target
@@ -14,9 +14,14 @@
 pub(crate) fn wide<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F (checked just above), the
-            // only requirement of calling a function compiled for it.
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            // SAFETY: the CPU supports these AVX-512 subsets (checked just
+            // above), the only requirement of calling a function compiled
+            // for them.
             return unsafe { avx512(f) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
@@ -28,7 +33,7 @@ pub(crate) fn wide<R>(f: impl FnOnce() -> R) -> R {
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
 unsafe fn avx512<R>(f: impl FnOnce() -> R) -> R {
     f()
 }

@@ -2,17 +2,19 @@
 //! drawn from the caller's seeded RNG; backward `∂x = g ⊙ m / (1 − p)`.
 //! The expected value of `y` is `x`, so inference simply skips the op.
 
-use rand::Rng;
-use rayon::prelude::*;
+use std::mem::MaybeUninit;
 
 use ndarray::IxDyn;
+use rand::Rng;
 
-use crate::parallel::broadcast_zip;
+use crate::parallel::{broadcast_zip, for_chunks};
+use crate::pool;
 use crate::tape::record;
 use crate::vector::wide;
 use crate::{Real, Tensor, Var};
 
-/// Elements per parallel task (any size gives the same mask).
+/// Elements per parallel task and per block of quarters (a multiple of 4;
+/// any size gives the same mask).
 const CHUNK: usize = 4096;
 
 /// SplitMix64's output for counter `w` under `key` (Steele, Lea and Flood,
@@ -52,28 +54,34 @@ fn splitmix64(key: u64, w: u64) -> u64 {
 pub fn dropout_mask<T: Real, R: Rng + ?Sized>(shape: &[usize], p: f64, rng: &mut R) -> Tensor<T> {
     assert!((0.0..1.0).contains(&p), "dropout probability {p} not in [0, 1)");
     let keep = T::c(1.0 / (1.0 - p));
-    let cut = (p * 65_536.0).round() as u64;
+    let cut = (p * 65_536.0).round() as u32;
     let key: u64 = rng.random();
-    let mut mask = Tensor::<T>::zeros(IxDyn(shape));
+    let mut mask = pool::uninit::<T>(IxDyn(shape));
     let values = mask.as_slice_mut().expect("fresh tensors are standard");
-    values.par_chunks_mut(CHUNK).enumerate().for_each(|(c, chunk)| {
-        wide(
-            #[inline(always)]
-            || {
-                // Two plain loops (hash, then threshold) that vectorise.
-                let first = (c * CHUNK / 4) as u64;
-                let mut words = [0u64; CHUNK / 4];
-                words.iter_mut().enumerate().for_each(|(w, word)| *word = splitmix64(key, first + w as u64));
-                for (quad, &bits) in chunk.chunks_mut(4).zip(&words) {
-                    for (q, v) in quad.iter_mut().enumerate() {
-                        let u = (bits >> (16 * q)) & 0xffff;
-                        *v = if u < cut { T::zero() } else { keep };
-                    }
-                }
-            },
-        )
-    });
-    mask
+    // Chunks start at multiples of CHUNK (or at 0), so at whole words.
+    for_chunks(values, CHUNK, |start, out| wide(|| draw(key, cut, keep, start, out)));
+    // SAFETY: `for_chunks` hands every element to exactly one call of
+    // `draw`, which writes every element it is given.
+    unsafe { mask.assume_init() }
+}
+
+/// Writes mask elements `start..start + out.len()` (`start` a multiple of
+/// 4) in blocks: the words' hashes into their 16-bit quarters, then one
+/// threshold per element; two plain loops that vectorise.
+#[inline(always)]
+fn draw<T: Real>(key: u64, cut: u32, keep: T, start: usize, out: &mut [MaybeUninit<T>]) {
+    let mut quarters = [0u16; CHUNK];
+    for (b, block) in out.chunks_mut(CHUNK).enumerate() {
+        let first = (start + b * CHUNK) / 4;
+        let words = block.len().div_ceil(4);
+        for (w, q) in quarters[..4 * words].chunks_exact_mut(4).enumerate() {
+            let bits = splitmix64(key, (first + w) as u64);
+            q.copy_from_slice(&[bits as u16, (bits >> 16) as u16, (bits >> 32) as u16, (bits >> 48) as u16]);
+        }
+        for (v, &u) in block.iter_mut().zip(&quarters) {
+            v.write(if u32::from(u) < cut { T::zero() } else { keep });
+        }
+    }
 }
 
 impl<T: Real> Var<T> {
@@ -91,5 +99,40 @@ impl<T: Real> Var<T> {
         let mask = dropout_mask(&shape, p, rng);
         let y = broadcast_zip(self.value(), &mask, &shape, |x, m| x * m);
         record(y, &[self], move |g, _| vec![Some(broadcast_zip(&g, &mask, &shape, |g, m| g * m))])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    /// Element `i` straight from the definition (no blocks, no threads).
+    fn by_definition(i: usize, key: u64, p: f64) -> f32 {
+        let u = (splitmix64(key, (i / 4) as u64) >> (16 * (i % 4))) & 0xffff;
+        if u < (p * 65_536.0).round() as u64 {
+            0.0
+        } else {
+            (1.0 / (1.0 - p)) as f32
+        }
+    }
+
+    #[test]
+    fn every_element_is_the_definition_whatever_the_blocks_and_threads() {
+        // Lengths below and above the parallel threshold, not multiples of 4 or of CHUNK.
+        for (shape, p) in [(vec![3usize, 5, 7], 0.1), (vec![9], 0.5), (vec![1001, 37], 0.3), (vec![70_001], 0.2)] {
+            for threads in [1, 2] {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                let mut rng = ChaCha8Rng::seed_from_u64(5);
+                let key: u64 = rng.clone().random();
+                let mask = pool.install(|| dropout_mask::<f32, _>(&shape, p, &mut rng));
+                assert_eq!(mask.shape(), &shape[..]);
+                for (i, v) in mask.iter().enumerate() {
+                    assert_eq!(v.to_bits(), by_definition(i, key, p).to_bits(), "{shape:?}, element {i}");
+                }
+            }
+        }
     }
 }
