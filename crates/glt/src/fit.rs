@@ -104,6 +104,9 @@ pub struct EpochEnd {
 /// over the window, `n_g / ((n_g⁰ − n_g)/settle) > remaining` for every
 /// kept group falling (`n_g⁰` its norm `settle` epochs before).
 /// `group_norms` is `[epochs][groups]`, `kept_groups` one count per epoch.
+/// A fit whose every group is zero has settled at once: nothing is left to
+/// shrink, the empty support is never a model to choose, and the λ path
+/// stops there.
 ///
 /// ```
 /// use glassbox_glt::fit::settled;
@@ -113,10 +116,17 @@ pub struct EpochEnd {
 /// let falling: Vec<Vec<f64>> = (0..7).map(|e| vec![1.0, 0.55 - 0.05 * e as f64]).collect();
 /// assert!(!settled(&[2; 7], &falling, 5, 40));
 /// assert!(settled(&[2; 7], &falling, 5, 3), "but not within the 3 epochs left");
+/// assert!(settled(&[3, 0], &[vec![0.2, 0.1, 0.3], vec![0.0; 3]], 5, 40), "every group zero");
 /// ```
 pub fn settled(kept_groups: &[usize], group_norms: &[Vec<f64>], settle: usize, remaining: usize) -> bool {
     let n = group_norms.len();
-    if settle == 0 || n <= settle || kept_groups.len() != n {
+    if settle == 0 || kept_groups.len() != n {
+        return false;
+    }
+    if kept_groups.last() == Some(&0) {
+        return true;
+    }
+    if n <= settle {
         return false;
     }
     let kept = &kept_groups[n - settle - 1..];
