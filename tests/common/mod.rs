@@ -14,7 +14,7 @@ use std::process::{Command, Output};
 use std::sync::Once;
 
 /// Builds the workspace's executables once per test process.
-fn build_tools(profile_dir: &Path) {
+fn build_binaries(profile_dir: &Path) {
     static BUILD: Once = Once::new();
     BUILD.call_once(|| {
         let target = profile_dir.parent().expect("target folder");
@@ -25,7 +25,7 @@ fn build_tools(profile_dir: &Path) {
         }
         cmd.args(["--workspace", "--bins"]);
         let status = cmd.status().expect("cargo runs");
-        assert!(status.success(), "building the tools failed");
+        assert!(status.success(), "building the workspace binaries failed");
     });
 }
 
@@ -33,7 +33,7 @@ fn build_tools(profile_dir: &Path) {
 pub fn bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable");
     let dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
-    build_tools(dir);
+    build_binaries(dir);
     let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(path.exists(), "{} was not built", path.display());
     path

@@ -59,7 +59,12 @@ pub fn dropout_mask<T: Real, R: Rng + ?Sized>(shape: &[usize], p: f64, rng: &mut
     let mut mask = pool::uninit::<T>(IxDyn(shape));
     let values = mask.as_slice_mut().expect("fresh tensors are standard");
     // Chunks start at multiples of CHUNK (or at 0), so at whole words.
-    for_chunks(values, CHUNK, |start, out| wide(|| draw(key, cut, keep, start, out)));
+    for_chunks(values, CHUNK, |start, out| {
+        wide(
+            #[inline(always)]
+            || draw(key, cut, keep, start, out),
+        )
+    });
     // SAFETY: `for_chunks` hands every element to exactly one call of
     // `draw`, which writes every element it is given.
     unsafe { mask.assume_init() }
