@@ -14,12 +14,21 @@
 //! classes cost one forward and `C` backwards instead of `C` of each; the
 //! tape holds the same values as a one-class chunk (memory does not grow
 //! with `C`, beyond the `C` per-pair sums `[C, R·K, row_len]`).
+//!
+//! Parallelism: with at least as many pairs as threads, each thread runs
+//! whole paths (chunks of pairs). With fewer (one row), a path's steps are
+//! cut into blocks of at most [`SIDE_BY_SIDE_POINTS`] that run on the
+//! threads side by side, instead of splitting every small op of one big
+//! chunk: one row at 50 steps on 2 threads went from 19.5 to about 10 ms
+//! in-process. The per-point gradients do not depend on the blocks, and
+//! they are added in step order either way, so the bits are the same.
 
 use glassbox_autodiff::Tensor;
 use ndarray::Axis;
+use rayon::prelude::*;
 
 use crate::explainable::{Explainable, Float, Output};
-use crate::integrate::{check_shapes, gradient_map_targets, outputs_targets, Group, PointSpec};
+use crate::integrate::{check_shapes, gradient_map_targets, outputs_targets, Group, MappedTargets, PointSpec};
 use crate::IgError;
 
 /// Settings of one pass.
@@ -117,39 +126,79 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
     if spec.weights.len() != spec.alphas.len() {
         return Err(IgError::Config(format!("{} nodes but {} weights", spec.alphas.len(), spec.weights.len())));
     }
-    let per_chunk = spec.memory_budget / rayon::current_num_threads().max(1);
-    let block = (per_chunk / model.bytes_per_row().max(1)).clamp(1, spec.alphas.len().max(1));
+    let threads = rayon::current_num_threads().max(1);
+    let blocks =
+        step_blocks(spec.alphas.len(), groups.len(), threads, spec.memory_budget / threads, model.bytes_per_row());
+    let points = |b: &std::ops::Range<usize>| PointSpec {
+        nodes: &spec.alphas[b.clone()],
+        seeds: &spec.weights[b.clone()],
+        target: spec.target,
+        output: spec.output,
+        memory_budget: spec.memory_budget,
+    };
     // sums[t][p]: the running G_{t,p}.
     let mut sums: Vec<Vec<Vec<f64>>> = vec![vec![vec![0.0f64; row_len]; groups.len()]; targets.len()];
     let (mut chunks, mut gradients_computed) = (0, vec![0; targets.len()]);
-    for start in (0..spec.alphas.len()).step_by(block) {
-        let end = (start + block).min(spec.alphas.len());
-        let points = PointSpec {
-            nodes: &spec.alphas[start..end],
-            seeds: &spec.weights[start..end],
-            target: spec.target,
-            output: spec.output,
-            memory_budget: spec.memory_budget,
-        };
-        let prev = &sums;
-        let reduce = |t: usize, g: &Group, grads: &[f64], _: &[f64]| {
-            let mut sum = prev[t][g.row * k + g.baseline].clone();
-            for point in grads.chunks(row_len.max(1)) {
-                sum.iter_mut().zip(point).for_each(|(o, v)| *o += v);
-            }
-            sum
-        };
-        let mapped =
-            gradient_map_targets::<T, M, _, _, _>(model, x, baselines, &groups, &points, targets, |_, _| true, reduce)?;
+    let mut count = |mapped: &MappedTargets<_>| {
         chunks += mapped.chunks;
         gradients_computed.iter_mut().zip(&mapped.gradients_computed).for_each(|(a, c)| *a += c);
-        let mut next: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(groups.len()); targets.len()];
-        for per_group in mapped.results {
-            for (t, s) in per_group.into_iter().enumerate() {
-                next[t].push(s.expect("every group wants every target"));
+    };
+    if groups.len() < threads && blocks.len() > 1 {
+        // Few paths (one row): the blocks run side by side, each returning
+        // its points' gradients, which are then added in step order.
+        let mapped: Vec<MappedTargets<Vec<f64>>> = blocks
+            .par_iter()
+            .map(|b| {
+                let keep = |_: usize, _: &Group, grads: &[f64], _: &[f64]| grads.to_vec();
+                gradient_map_targets::<T, M, _, _, _>(
+                    model,
+                    x,
+                    baselines,
+                    &groups,
+                    &points(b),
+                    targets,
+                    |_, _| true,
+                    keep,
+                )
+            })
+            .collect::<Result<_, _>>()?;
+        for block in mapped {
+            count(&block);
+            for (p, per_target) in block.results.into_iter().enumerate() {
+                for (t, grads) in per_target.into_iter().enumerate() {
+                    add_points(&mut sums[t][p], &grads.expect("every group wants every target"), row_len);
+                }
             }
         }
-        sums = next;
+    } else {
+        // Many paths: the blocks one after the other (each parallel over
+        // its chunks of paths), each block's sums continuing the last.
+        for b in &blocks {
+            let prev = &sums;
+            let reduce = |t: usize, g: &Group, grads: &[f64], _: &[f64]| {
+                let mut sum = prev[t][g.row * k + g.baseline].clone();
+                add_points(&mut sum, grads, row_len);
+                sum
+            };
+            let mapped = gradient_map_targets::<T, M, _, _, _>(
+                model,
+                x,
+                baselines,
+                &groups,
+                &points(b),
+                targets,
+                |_, _| true,
+                reduce,
+            )?;
+            count(&mapped);
+            let mut next: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(groups.len()); targets.len()];
+            for per_group in mapped.results {
+                for (t, s) in per_group.into_iter().enumerate() {
+                    next[t].push(s.expect("every group wants every target"));
+                }
+            }
+            sums = next;
+        }
     }
 
     let eval_chunk = (spec.memory_budget / model.bytes_per_row().max(1)).max(1);
@@ -178,4 +227,47 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
         })
         .collect();
     Ok(results)
+}
+
+/// Points per block of a path that runs side by side with the path's other
+/// blocks (fewer paths than threads): small enough that a block's tape
+/// stays in cache and its buffers are reused from one block to the next.
+const SIDE_BY_SIDE_POINTS: usize = 12;
+
+/// The blocks of steps `0..n` for `paths` paths on `threads` threads, a
+/// chunk's share of the memory budget being `per_chunk` bytes: with at
+/// least as many paths as threads, blocks as long as the share holds (one
+/// block when it holds the whole path); with fewer paths (one row), a
+/// multiple of `⌈threads/paths⌉` blocks of at most
+/// [`SIDE_BY_SIDE_POINTS`] points, of near-equal length (longest first), so that every
+/// thread has a block of its own. Blocks only decide what runs together;
+/// the sum is in step order either way.
+fn step_blocks(
+    n: usize,
+    paths: usize,
+    threads: usize,
+    per_chunk: usize,
+    bytes_per_point: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let fit = (per_chunk / bytes_per_point.max(1)).clamp(1, n.max(1));
+    let pieces = if paths < threads {
+        let per_round = threads.div_ceil(paths.max(1));
+        let longest = fit.min(SIDE_BY_SIDE_POINTS);
+        (n.div_ceil(longest).div_ceil(per_round) * per_round).min(n.max(1))
+    } else {
+        n.div_ceil(fit).max(1)
+    };
+    // The longer blocks first, so that a thread's next block is never
+    // longer than its first (whose buffers it reuses).
+    let (short, extra) = (n / pieces, n % pieces);
+    let start = |i: usize| i * short + i.min(extra);
+    (0..pieces).map(|i| start(i)..start(i + 1)).filter(|r| !r.is_empty()).collect()
+}
+
+/// `sum += g_s` for each point's gradient `g_s` (`row_len` values each) of
+/// `grads`, in point order.
+fn add_points(sum: &mut [f64], grads: &[f64], row_len: usize) {
+    for point in grads.chunks(row_len.max(1)) {
+        sum.iter_mut().zip(point).for_each(|(o, v)| *o += v);
+    }
 }

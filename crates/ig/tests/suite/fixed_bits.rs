@@ -113,10 +113,18 @@ fn old_integrate<T: Float, M: Explainable + ?Sized>(
     Ok(PassResult { attributions, output, baseline_output, chunks: chunk_starts.len(), gradients_computed })
 }
 
-fn run(threads: usize, budget: usize, method: Method, precision: Precision) -> (Vec<u64>, Vec<u64>) {
+/// `integrate` and the old pass on `rows` rows and `baselines` baselines.
+fn run_pairs(
+    threads: usize,
+    budget: usize,
+    method: Method,
+    precision: Precision,
+    (rows, baselines): (usize, usize),
+) -> (Vec<u64>, Vec<u64>) {
     let m = common::model(&[2, 3], 3, common::sequence_net::<f32>, common::sequence_net::<f64>);
-    let x: Tensor<f64> = Tensor::from_shape_fn(vec![13, 2, 3], |i| ((i[0] * 7 + i[1] * 3 + i[2]) as f64 * 0.13).cos());
-    let b: Tensor<f64> = Tensor::from_shape_fn(vec![3, 2, 3], |i| ((i[0] + i[1] + i[2]) as f64 * 0.29).sin());
+    let x: Tensor<f64> =
+        Tensor::from_shape_fn(vec![rows, 2, 3], |i| ((i[0] * 7 + i[1] * 3 + i[2]) as f64 * 0.13).cos());
+    let b: Tensor<f64> = Tensor::from_shape_fn(vec![baselines, 2, 3], |i| ((i[0] + i[1] + i[2]) as f64 * 0.29).sin());
     let (alphas, weights) = method.nodes(50).unwrap();
     let spec =
         PassSpec { alphas: &alphas, weights: &weights, target: 2, output: Output::Probability, memory_budget: budget };
@@ -143,8 +151,25 @@ fn integrate_gives_the_old_bits_for_every_method_precision_thread_count_and_budg
             for (threads, budget) in [(1, 1 << 20), (2, 1 << 20), (2, 1), (1, 5000)] {
                 // The bits, not the chunking: a budget below one path (1 byte, 5000) is walked
                 // in blocks of steps now, where the old pass ran one whole path per chunk.
-                let (new, old) = run(threads, budget, method, precision);
+                let (new, old) = run_pairs(threads, budget, method, precision, (13, 3));
                 assert_eq!(new, old, "{method} {precision:?} {threads} threads, budget {budget}");
+            }
+        }
+    }
+}
+
+/// Fewer paths than threads (one row, or two rows on three threads): each
+/// path's steps are cut into blocks that run side by side, and the sums
+/// still have the old bits.
+#[test]
+fn paths_split_across_threads_give_the_old_bits() {
+    for method in [Method::GaussLegendre, Method::RiemannTrapezoid] {
+        for precision in [Precision::F32, Precision::F64] {
+            for (threads, budget, pairs) in
+                [(2, 1 << 20, (1, 1)), (3, 1 << 20, (1, 1)), (3, 1 << 20, (2, 1)), (2, 5000, (1, 1)), (4, 1, (1, 1))]
+            {
+                let (new, old) = run_pairs(threads, budget, method, precision, pairs);
+                assert_eq!(new, old, "{method} {precision:?} {threads} threads, budget {budget}, {pairs:?}");
             }
         }
     }
