@@ -29,7 +29,7 @@ use crate::parallel::to_standard;
 use crate::pool;
 use crate::small_gemm::{small_gemm, Strided, LANES};
 use crate::tape::record_saving;
-use crate::vector::wide;
+use crate::vector::{tree_sum, wide};
 use crate::{Real, Tensor, Var};
 
 /// The sizes of one call.
@@ -106,19 +106,6 @@ fn transpose<T: Real>(x: &[T], dims: Dims, out: &mut [T]) {
 #[inline(always)]
 fn blocks<T>(x: &mut [T]) -> impl Iterator<Item = &mut [T; LANES]> {
     x.chunks_exact_mut(LANES).map(|b| b.try_into().expect("LANES long"))
-}
-
-/// The sum of LANES partial sums, halves added pairwise (a fixed order).
-#[inline(always)]
-fn tree_sum<T: Real>(mut acc: [T; LANES]) -> T {
-    let mut width = LANES / 2;
-    while width > 0 {
-        for l in 0..width {
-            acc[l] += acc[l + width];
-        }
-        width /= 2;
-    }
-    acc[0]
 }
 
 /// `x ← softmax(c·x)` over the first `s` entries of a padded row of

@@ -16,14 +16,15 @@ use rayon::prelude::*;
 use crate::parallel::{column_sums, for_chunks, lane_chunk, lane_sum, to_standard, PARALLEL_MIN_LEN};
 use crate::pool;
 use crate::tape::record_saving;
-use crate::vector::wide;
+use crate::vector::{sum_by_lanes, wide};
 use crate::{Real, Var};
 
 impl<T: Real> Var<T> {
     /// `layer_norm(x [.., d], γ [d], β [d], ε)` (see the module docs).
     ///
     /// Lanes run in parallel; each lane's sums keep one fixed order
-    /// (`μ` as ndarray sums a lane, `σ²` left to right), and `∂γ`, `∂β` sum
+    /// (`μ` as ndarray sums a lane, `σ²` and the backward's `mean(ĝ ⊙ x̂)`
+    /// in 16 partial sums, `sum_by_lanes`), and `∂γ`, `∂β` sum
     /// the lanes in order, column blocks in parallel, so the result does not
     /// depend on the thread count.
     ///
@@ -42,7 +43,7 @@ impl<T: Real> Var<T> {
             (gamma.value().iter().copied().collect(), beta.value().iter().copied().collect());
         // x̂ and y in standard layout, lanes in parallel. A lane's mean sums
         // it as ndarray sums a lane (unrolled when the input's lanes are
-        // contiguous, else left to right); its variance folds left to right.
+        // contiguous, else left to right); its variance in 16 partial sums.
         let contiguous = d <= 1 || self.value().strides().last() == Some(&1);
         let x = self.value().as_standard_layout(); // a view if already standard
                                                    // x̂ and y are written lane by lane into unzeroed buffers.
@@ -56,7 +57,7 @@ impl<T: Real> Var<T> {
                     for (((x, xh), y), r_out) in lanes {
                         let sum = if contiguous { lane_sum(x) } else { x.iter().fold(T::zero(), |acc, &v| acc + v) };
                         let mean = sum / n;
-                        let var = x.iter().fold(T::zero(), |acc, &v| acc + (v - mean) * (v - mean)) / n;
+                        let var = sum_by_lanes(x, x, |v, _| (v - mean) * (v - mean)) / n;
                         let r = (var + eps).sqrt().recip();
                         for ((((xh, y), &v), &g), &b) in xh.iter_mut().zip(y).zip(x).zip(&gamma_v).zip(&beta_v) {
                             let h = (v - mean) * r;
@@ -105,7 +106,7 @@ impl<T: Real> Var<T> {
                             for ((gl, xh), &r) in lanes.zip(&rstd[start / d.max(1)..]) {
                                 gl.iter_mut().zip(&gamma_v).for_each(|(v, &w)| *v *= w);
                                 let mean_g = ArrayView1::from(&*gl).sum() / n;
-                                let mean_gx = gl.iter().zip(xh).fold(T::zero(), |acc, (&a, &b)| acc + a * b) / n;
+                                let mean_gx = sum_by_lanes(gl, xh, |a, b| a * b) / n;
                                 gl.iter_mut().zip(xh).for_each(|(v, &xh)| *v = r * (*v - mean_g - xh * mean_gx));
                             }
                         },
