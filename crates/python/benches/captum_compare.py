@@ -60,6 +60,10 @@ dependencies of the package). Setup and run, from the repository root:
 Repetitions per size: ``--reps`` (one count per size; default 21 for one
 row, 5 up to 100 rows, 3 up to 1,000, 2 above). The 10,000-row case takes
 minutes on 2 cores.
+
+At equal accuracy (Captum at the smallest n_steps meeting completeness
+≤ 1e-3 on every row, against ours adaptive): captum_equal_accuracy.py,
+which imports its helpers from here.
 """
 
 from __future__ import annotations
@@ -103,12 +107,12 @@ def default_reps(n: int) -> int:
     return 21 if n <= 1 else 5 if n <= 100 else 3 if n <= 1000 else 2
 
 
-def batch_candidates(rows: int, max_points: int):
+def batch_candidates(rows: int, max_points: int, steps: int = N_STEPS):
     """Captum's internal_batch_size candidates (points = rows × steps per
     forward pass; Captum needs ≥ rows): everything at once when it fits,
     else whole numbers of steps per pass, up to ``max_points``; else one
     step per pass (``rows`` points, Captum's minimum)."""
-    if rows * N_STEPS <= max_points:
+    if rows * steps <= max_points:
         return [None]
     return [rows * s for s in (2, 5, 10) if rows * s <= max_points] or [rows]
 
@@ -209,26 +213,35 @@ def fmt_load(load) -> str:
     return " ".join(f"{v:.2f}" for v in load)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("models", nargs="*", default=[str(REPO / "models" / "railway-demo.glt")], help=".glt model files (tabular; default: the railway demo)")
-    ap.add_argument("--data", required=True, help="CSV with the models' feature columns and ≥ max(--sizes) rows (read in full by the binary)")
-    ap.add_argument("--explain", default=str(REPO / "target" / "release" / "explain"), help="the explain binary (default: %(default)s)")
-    ap.add_argument("--sizes", default="1,100,10000", help="row counts, comma-separated (default: %(default)s)")
-    ap.add_argument("--reps", help="repetitions per size, comma-separated, one per size (default: 21 for 1 row, 5 up to 100, 3 up to 1,000, else 2)")
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--max-points", type=int, default=10000, help="largest Captum internal_batch_size tried (memory)")
-    ap.add_argument("--check-rows", type=int, default=100, help="rows whose CLI attributions are checked against the library (default: %(default)s)")
-    ap.add_argument("--json", help="also write the results as JSON to this path")
-    args = ap.parse_args()
+def load_case(path: str, df, data_path: str, max_n: int):
+    """Loads a model and its torch twin, checks the twin against
+    ``predict_proba`` (the demo rows, when present, and the first ``max_n``
+    rows of ``df``) and returns (model, twin, label, features, raw rows,
+    rows with missing cells filled with the training mean)."""
+    import glassbox
 
-    sizes = [int(s) for s in args.sizes.split(",")]
-    reps = [int(r) for r in args.reps.split(",")] if args.reps else [default_reps(n) for n in sizes]
-    if len(reps) != len(sizes) or min(sizes) < 1 or min(reps) < 1:
-        raise SystemExit(f"--reps {args.reps}: need one positive count per size of --sizes {args.sizes}")
-    if not Path(args.explain).is_file():
-        raise SystemExit(f"{args.explain}: no such binary (cargo build --release --bin explain, or --explain PATH)")
+    model = glassbox.load(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        twin, meta = twin_of(model, tmp)
+    c = meta["config"]
+    label = f"{Path(path).name} (d={c['d_model']}, {c['n_heads']} heads, {c['n_blocks']} blocks, d_ff={c['d_ff']})"
+    features = list(model.feature_names_in_)
+    demo_csv = REPO / "models" / "railway-demo.csv"
+    if demo_csv.exists():
+        demo = glassbox.read_csv(str(demo_csv))[features].to_numpy(dtype=np.float64)
+        print(f"{label}: twin vs predict_proba on {demo_csv.name} ({len(demo)} rows): max |diff| = {check_twin(model, twin, demo):.3g}")
+    x_raw = df[features].to_numpy(dtype=np.float64)[:max_n]
+    if len(x_raw) < max_n:
+        raise SystemExit(f"{data_path} has {len(x_raw)} rows, fewer than the largest of --sizes ({max_n})")
+    x = np.where(np.isnan(x_raw), twin.mean.double().numpy(), x_raw)
+    print(f"{label}: twin vs predict_proba on {len(x)} rows of {Path(data_path).name}: max |diff| = {check_twin(model, twin, x):.3g}")
+    return model, twin, label, features, x_raw, x
 
+
+def environment(args):
+    """Sets torch's threads to ``--threads``, prints the versions, threads,
+    load average and the cost of spawning a process from here; returns
+    (versions, load average before, spawn seconds)."""
     import captum
 
     import glassbox
@@ -252,27 +265,38 @@ def main() -> None:
     print(f"load average before: {fmt_load(load_before)}")
     spawn = statistics.median(run_process(["true"]) for _ in range(11))
     print(f"spawning a process from here (`true`, median of 11): {spawn * 1e3:.2f} ms, included in the whole-process times")
+    return versions, load_before, spawn
 
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("models", nargs="*", default=[str(REPO / "models" / "railway-demo.glt")], help=".glt model files (tabular; default: the railway demo)")
+    ap.add_argument("--data", required=True, help="CSV with the models' feature columns and ≥ max(--sizes) rows (read in full by the binary)")
+    ap.add_argument("--explain", default=str(REPO / "target" / "release" / "explain"), help="the explain binary (default: %(default)s)")
+    ap.add_argument("--sizes", default="1,100,10000", help="row counts, comma-separated (default: %(default)s)")
+    ap.add_argument("--reps", help="repetitions per size, comma-separated, one per size (default: 21 for 1 row, 5 up to 100, 3 up to 1,000, else 2)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-points", type=int, default=10000, help="largest Captum internal_batch_size tried (memory)")
+    ap.add_argument("--check-rows", type=int, default=100, help="rows whose CLI attributions are checked against the library (default: %(default)s)")
+    ap.add_argument("--json", help="also write the results as JSON to this path")
+    args = ap.parse_args()
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    reps = [int(r) for r in args.reps.split(",")] if args.reps else [default_reps(n) for n in sizes]
+    if len(reps) != len(sizes) or min(sizes) < 1 or min(reps) < 1:
+        raise SystemExit(f"--reps {args.reps}: need one positive count per size of --sizes {args.sizes}")
+    if not Path(args.explain).is_file():
+        raise SystemExit(f"{args.explain}: no such binary (cargo build --release --bin explain, or --explain PATH)")
+
+    import glassbox
+
+    versions, load_before, spawn = environment(args)
     df = glassbox.read_csv(args.data)
-    demo_csv = REPO / "models" / "railway-demo.csv"
     max_n = max(sizes)
     results, labels = [], {}
     for path in args.models:
-        model = glassbox.load(path)
-        with tempfile.TemporaryDirectory() as tmp:
-            twin, meta = twin_of(model, tmp)
-        c = meta["config"]
-        label = f"{Path(path).name} (d={c['d_model']}, {c['n_heads']} heads, {c['n_blocks']} blocks, d_ff={c['d_ff']})"
+        model, twin, label, features, x_raw, x = load_case(path, df, args.data, max_n)
         labels[path] = label
-        features = list(model.feature_names_in_)
-        if demo_csv.exists():
-            demo = glassbox.read_csv(str(demo_csv))[features].to_numpy(dtype=np.float64)
-            print(f"{label}: twin vs predict_proba on {demo_csv.name} ({len(demo)} rows): max |diff| = {check_twin(model, twin, demo):.3g}")
-        x_raw = df[features].to_numpy(dtype=np.float64)[:max_n]
-        if len(x_raw) < max_n:
-            raise SystemExit(f"{args.data} has {len(x_raw)} rows, fewer than the largest of --sizes ({max_n})")
-        x = np.where(np.isnan(x_raw), twin.mean.double().numpy(), x_raw)
-        print(f"{label}: twin vs predict_proba on {len(x)} rows of {Path(args.data).name}: max |diff| = {check_twin(model, twin, x):.3g}")
         for n, r in zip(sizes, reps):
             res = run_case(args, path, model, twin, features, np.ascontiguousarray(x[:n]), x_raw, r)
             tr = res["times"]
