@@ -44,8 +44,17 @@ with ``--threads`` threads on every side:
         only: the engine's forward-only scan, 33 points per row, and the
         panel-end outputs are not reported by the package or the CLI).
 
-Ours runs in float64 (precision "auto" of the adaptive method); Captum in
-float32. After the search and warm-up (Captum's ``internal_batch_size`` B at
+    ours, doubling: the fixed rule's tolerance mode, which like Captum's k*
+        looks at completeness only, but row by row and without hindsight:
+        explain ... --method gausslegendre --steps S --tolerance REL (S =
+        ``--start-steps``, default 10; n doubles per row until
+        |δ|/|ΔF| < REL, at most 1600), and in-process
+        glassbox.IntegratedGradients(model, method="gausslegendre",
+        n_steps=S, tolerance=REL); float32 (precision "auto" of a fixed
+        rule), evaluations per row = the n it stopped at.
+
+Ours runs in float64 with the adaptive method (precision "auto") and in
+float32 with doubling; Captum in float32. After the search and warm-up (Captum's ``internal_batch_size`` B at
 k* chosen as the fastest candidate, as in captum_compare.py), the three
 sides alternate within each repetition; the table gives medians, the
 ratios Captum / ours (> 1: ours is faster), the worst r of each side (from
@@ -131,25 +140,34 @@ def captum_search(cig, x32, diff, args, ladder):
     return None, trace
 
 
-def explain_command(args, model_path: str, n: int, out: str | None = None):
-    """The CLI call explaining rows 0..n-1 of --data adaptively."""
+def integration_flags(args, mode: str):
+    """The CLI's integration flags for ``mode``: "adaptive" (the default
+    engine at the bar's tolerance) or "doubling" (Gauss–Legendre from
+    ``--start-steps``, n doubled per row until |δ|/|ΔF| < REL)."""
     rel, abs_ = args.tol
+    if mode == "adaptive":
+        return ["--method", "adaptive", "--tolerance", f"{rel:g},{abs_:g}"]
+    return ["--method", "gausslegendre", "--steps", str(args.start_steps), "--tolerance", f"{rel:g}"]
+
+
+def explain_command(args, model_path: str, n: int, mode: str, out: str | None = None):
+    """The CLI call explaining rows 0..n-1 of --data in ``mode``."""
     cmd = [
         args.explain, "--model", model_path, "--data", args.data, "--rows", f"0-{n - 1}",
-        "--method", "adaptive", "--tolerance", f"{rel:g},{abs_:g}", "--baseline", "zero",
-        "--threads", str(args.threads), "--quiet",
+        *integration_flags(args, mode), "--baseline", "zero", "--threads", str(args.threads), "--quiet",
     ]  # fmt: skip
     return cmd + ["--out", out] if out else cmd
 
 
-def cli_rows(args, model_path: str, n: int, features):
+def cli_rows(args, model_path: str, n: int, features, mode: str):
     """Runs the binary once with ``--out`` JSON (untimed) and returns its
     attributions, δ, F(x), F(x'), evaluations and converged flags per row."""
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "cli.json")
-        run_process(explain_command(args, model_path, n, out))
+        run_process(explain_command(args, model_path, n, mode, out))
         doc = json.loads(Path(out).read_text())
-    assert doc["method"] == "adaptive" and doc["features"] == features, (doc["method"], "features differ")
+    want = "adaptive" if mode == "adaptive" else "gausslegendre"
+    assert doc["method"] == want and doc["features"] == features, (doc["method"], "features differ")
     assert [r["index"] for r in doc["rows"]] == list(range(n))
     rows = doc["rows"]
     col = {k: np.array([r[k] for r in rows], dtype=np.float64) for k in ("delta", "output", "baseline_output", "evaluations")}
@@ -169,16 +187,21 @@ def run_case(args, model_path, model, twin, twin64, features, x64, x_raw, reps, 
     f, f0 = twin_outputs(twin64, x64)
     diff = f - f0
     gig = glassbox.IntegratedGradients(model, method="adaptive", tolerance=(rel, abs_))
+    dig = glassbox.IntegratedGradients(model, method="gausslegendre", n_steps=args.start_steps, tolerance=rel)
     cig = CaptumIG(lambda x: twin(x).softmax(-1))
-    cmd = explain_command(args, model_path, n)
+    cmd, dcmd = explain_command(args, model_path, n, "adaptive"), explain_command(args, model_path, n, "doubling")
 
     def ours():
         return gig.attribute(x64, baselines="zero", target=1, n_threads=args.threads)
 
+    def ours_doubling():
+        return dig.attribute(x64, baselines="zero", target=1, n_threads=args.threads)
+
     # warm-up and checks: the binary with --out (every row), the library on
     # the first raw rows (the binary's attributions should equal them bit
     # for bit), then Captum's search for k* and its fastest batch at k*
-    cli = cli_rows(args, model_path, n, features)
+    cli = cli_rows(args, model_path, n, features, "adaptive")
+    dcli = cli_rows(args, model_path, n, features, "doubling")
     k = min(n, args.check_rows)
     lib = gig.attribute(np.ascontiguousarray(x_raw[:k]), baselines="zero", target=1, n_threads=args.threads)
     cli_rel = rel_diff(cli["attributions"][:k], lib.values)
@@ -193,15 +216,22 @@ def run_case(args, model_path, model, twin, twin64, features, x64, x_raw, reps, 
             tried.append((b, t))
         best = min(tried, key=lambda bt: bt[1])[0]
 
-    t_proc, t_ours, t_theirs = [], [], []
-    e = a_theirs = None
+    t_proc, t_ours, t_dproc, t_dours, t_theirs = [], [], [], [], []
+    e = de = a_theirs = None
     for _ in range(reps):
         t_proc.append(run_process(cmd))
         t, e = timed(ours)
         t_ours.append(t)
+        t_dproc.append(run_process(dcmd))
+        t, de = timed(ours_doubling)
+        t_dours.append(t)
         t, a_theirs = timed(lambda: captum_run(cig, x32, k_time, best))
         t_theirs.append(t)
     p, g, c = statistics.median(t_proc), statistics.median(t_ours), statistics.median(t_theirs)
+    dp, dg = statistics.median(t_dproc), statistics.median(t_dours)
+    r_doubling = completeness(de.delta, de.output - de.base_values, rel, abs_)
+    r_doubling_cli = completeness(dcli["delta"], dcli["output"] - dcli["baseline_output"], rel, abs_)
+    dev = np.asarray(de.evaluations)
 
     a, d32 = a_theirs
     r_captum = completeness(a.sum(1) - diff, diff, rel, abs_)
@@ -233,6 +263,17 @@ def run_case(args, model_path, model, twin, twin64, features, x64, x_raw, reps, 
         "ours_met": bool(r_ours.max() <= rel and r_cli.max() <= rel),
         "ours_not_converged": int(np.sum(~np.asarray(e.converged))),
         "ours_process_not_converged": int(np.sum(~cli["converged"])),
+        "doubling_process": dp,
+        "doubling_inprocess": dg,
+        "doubling_ratio_process": c / dp,
+        "doubling_ratio_inprocess": c / dg,
+        "doubling_worst": float(r_doubling.max()),
+        "doubling_process_worst": float(r_doubling_cli.max()),
+        "doubling_met": bool(r_doubling.max() <= rel and r_doubling_cli.max() <= rel),
+        "doubling_not_converged": int(np.sum(~np.asarray(de.converged))),
+        "doubling_evaluations_median": float(np.median(dev)),
+        "doubling_evaluations_max": int(dev.max()),
+        "doubling_evaluations_equal_process": bool(np.array_equal(dev, dcli["evaluations"])),
         "evaluations_median": float(np.median(ev)),
         "evaluations_max": int(ev.max()),
         "evaluations_equal_process": bool(np.array_equal(ev, cli["evaluations"])),
@@ -243,8 +284,12 @@ def run_case(args, model_path, model, twin, twin64, features, x64, x_raw, reps, 
         "search": trace,
         "cli_check_rows": k,
         "cli_rel": cli_rel,
-        "times": {"ours_process": t_proc, "ours_inprocess": t_ours, "captum": t_theirs},
+        "times": {
+            "ours_process": t_proc, "ours_inprocess": t_ours, "doubling_process": t_dproc,
+            "doubling_inprocess": t_dours, "captum": t_theirs,
+        },  # fmt: skip
         "command": " ".join(cmd),
+        "doubling_command": " ".join(dcmd),
     }
 
 
@@ -257,16 +302,23 @@ def print_table(args, label, results) -> None:
     )
     print()
     print(
-        "| rows | Captum n_steps k* | Captum at k* (s) | ours whole process, adaptive (s) | ours in-process, adaptive (s) "
+        "| rows | Captum n_steps k* | Captum at k* (s) | ours, side | ours whole process (s) | ours in-process (s) "
         "| Captum / ours-process | Captum / ours-in-process | worst r, Captum | worst r, ours | ours evaluations per row, median / max |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         k = f"{r['captum_steps']}" if r["captum_met"] else f"> {r['captum_timed_steps']} (not met)" if r["captum_steps"] is None else f"{r['captum_steps']} (not met when timed)"
+        head = f"| {r['rows']:,} | {k} | {r['captum']:.4g}"
         print(
-            f"| {r['rows']:,} | {k} | {r['captum']:.4g} | {r['ours_process']:.4g} | {r['ours_inprocess']:.4g} "
+            f"{head} | adaptive | {r['ours_process']:.4g} | {r['ours_inprocess']:.4g} "
             f"| {r['ratio_process']:.2f} | {r['ratio_inprocess']:.2f} | {r['captum_worst']:.1e} | {r['ours_worst']:.1e} "
             f"| {r['evaluations_median']:g} / {r['evaluations_max']} |"
+        )
+        print(
+            f"{head} | doubling from {args.start_steps} | {r['doubling_process']:.4g} | {r['doubling_inprocess']:.4g} "
+            f"| {r['doubling_ratio_process']:.2f} | {r['doubling_ratio_inprocess']:.2f} | {r['captum_worst']:.1e} "
+            f"| {r['doubling_worst']:.1e}{'' if r['doubling_met'] else ' (not met)'} "
+            f"| {r['doubling_evaluations_median']:g} / {r['doubling_evaluations_max']} |"
         )
     print()
 
@@ -279,6 +331,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1,100,10000", help="row counts, comma-separated (default: %(default)s)")
     ap.add_argument("--reps", help="repetitions per size, comma-separated, one per size (default: 21 for 1 row, 5 up to 100, 3 up to 1,000, else 2)")
     ap.add_argument("--tolerance", default="1e-3,1e-6", help="REL[,ABS]: the bar |δ| ≤ max(REL·|ΔF|, ABS), for both sides (default: %(default)s, our adaptive default)")
+    ap.add_argument("--start-steps", type=int, default=10, help="ours, doubling side: the first n of Gauss–Legendre, doubled per row until |δ|/|ΔF| < REL (default: %(default)s)")
     ap.add_argument("--ladder", default=LADDER, help="Captum's n_steps tried in order (default: %(default)s)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-points", type=int, default=10000, help="largest Captum internal_batch_size tried (memory)")
@@ -331,6 +384,11 @@ def main() -> None:
                 f"max |F_ours − F_twin64| = {res['max_output_diff_vs_twin']:.1e}), process {res['ours_process_worst']:.2e}; "
                 f"not converged {res['ours_not_converged']} / {res['ours_process_not_converged']}; evaluations equal in both: {res['evaluations_equal_process']}; "
                 f"CLI vs library on raw rows 0-{res['cli_check_rows'] - 1}: max |Δattr| / max |attr| = {res['cli_rel']:.1e}"
+            )
+            print(
+                f"    ours, doubling from {args.start_steps}: worst r in-process {res['doubling_worst']:.2e}, process "
+                f"{res['doubling_process_worst']:.2e}; not converged {res['doubling_not_converged']}; evaluations equal in both: "
+                f"{res['doubling_evaluations_equal_process']}"
             )
             results.append(res)
 
