@@ -3,7 +3,7 @@
 //! scaler included, with the parameters as constants so a backward toward
 //! the input never computes a parameter gradient.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use glassbox_autodiff::{Tensor, Var};
 use glassbox_ig::Explainable;
@@ -11,11 +11,13 @@ use glassbox_ig::Explainable;
 use glassbox_glt::layers::Pass;
 use glassbox_glt::{InputMode, Model};
 
-/// A trained model, ready to explain (parameters shared in f32 and f64).
+/// A trained model, ready to explain (parameters shared in f32 and f64,
+/// each converted on the first forward in that precision: a fixed-rule
+/// run never builds the f64 copy).
 pub struct GltFunction<'a> {
     model: &'a Model,
-    params32: Vec<Arc<Tensor<f32>>>,
-    params64: Vec<Arc<Tensor<f64>>>,
+    params32: OnceLock<Vec<Arc<Tensor<f32>>>>,
+    params64: OnceLock<Vec<Arc<Tensor<f64>>>>,
 }
 
 impl<'a> GltFunction<'a> {
@@ -29,11 +31,7 @@ impl<'a> GltFunction<'a> {
     /// # Ok::<(), glassbox_glt::GltError>(())
     /// ```
     pub fn new(model: &'a Model) -> Self {
-        GltFunction {
-            model,
-            params32: model.params.iter().map(|p| Arc::new(p.clone())).collect(),
-            params64: model.params.iter().map(|p| Arc::new(p.mapv(f64::from))).collect(),
-        }
+        GltFunction { model, params32: OnceLock::new(), params64: OnceLock::new() }
     }
 }
 
@@ -47,12 +45,15 @@ impl Explainable for GltFunction<'_> {
     }
 
     fn forward_f32(&self, x: &Var<f32>) -> Var<f32> {
-        let params: Vec<Var<f32>> = self.params32.iter().map(|p| Var::constant_shared(Arc::clone(p))).collect();
+        let shared = self.params32.get_or_init(|| self.model.params.iter().map(|p| Arc::new(p.clone())).collect());
+        let params: Vec<Var<f32>> = shared.iter().map(|p| Var::constant_shared(Arc::clone(p))).collect();
         self.model.glt.logits_raw(&self.model.scaler, x, &mut Pass::eval(&params))
     }
 
     fn forward_f64(&self, x: &Var<f64>) -> Var<f64> {
-        let params: Vec<Var<f64>> = self.params64.iter().map(|p| Var::constant_shared(Arc::clone(p))).collect();
+        let shared =
+            self.params64.get_or_init(|| self.model.params.iter().map(|p| Arc::new(p.mapv(f64::from))).collect());
+        let params: Vec<Var<f64>> = shared.iter().map(|p| Var::constant_shared(Arc::clone(p))).collect();
         self.model.glt.logits_raw(&self.model.scaler, x, &mut Pass::eval(&params))
     }
 
