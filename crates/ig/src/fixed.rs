@@ -20,8 +20,11 @@
 //! cut into blocks of at most [`SIDE_BY_SIDE_POINTS`] that run on the
 //! threads side by side, instead of splitting every small op of one big
 //! chunk: one row at 50 steps on 2 threads went from 19.5 to about 10 ms
-//! in-process. The per-point gradients do not depend on the blocks, and
-//! they are added in step order either way, so the bits are the same.
+//! in-process. A path longer than a chunk's share of the memory budget is
+//! walked in blocks too; they also run side by side when every point's
+//! gradient can be kept ([`KEPT_GRADIENTS`]), else one after the other.
+//! The per-point gradients do not depend on the blocks, and they are added
+//! in step order either way, so the bits are the same.
 
 use glassbox_autodiff::Tensor;
 use ndarray::Axis;
@@ -143,9 +146,13 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
         chunks += mapped.chunks;
         gradients_computed.iter_mut().zip(&mapped.gradients_computed).for_each(|(a, c)| *a += c);
     };
-    if groups.len() < threads && blocks.len() > 1 {
-        // Few paths (one row): the blocks run side by side, each returning
-        // its points' gradients, which are then added in step order.
+    let kept = groups.len() * spec.alphas.len() * row_len * targets.len();
+    if blocks.len() > 1 && (groups.len() < threads || kept <= KEPT_GRADIENTS) {
+        // Few paths (one row), or few enough that every point's gradient
+        // can be kept: the blocks run side by side (no wait for the
+        // slowest chunk of one block before the next starts), each
+        // returning its points' gradients, which are then added in step
+        // order.
         let mapped: Vec<MappedTargets<Vec<f64>>> = blocks
             .par_iter()
             .map(|b| {
@@ -228,6 +235,11 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
         .collect();
     Ok(results)
 }
+
+/// Per-point gradient values (f64) the pass may keep at once to run its
+/// blocks side by side: 32 MiB (an `explain` part of 32 rows at 50 steps
+/// keeps 50 000 for 31 features).
+const KEPT_GRADIENTS: usize = 1 << 22;
 
 /// Points per block of a path that runs side by side with the path's other
 /// blocks (fewer paths than threads): small enough that a block's tape
