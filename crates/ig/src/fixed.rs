@@ -157,16 +157,7 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
             .par_iter()
             .map(|b| {
                 let keep = |_: usize, _: &Group, grads: &[f64], _: &[f64]| grads.to_vec();
-                gradient_map_targets::<T, M, _, _, _>(
-                    model,
-                    x,
-                    baselines,
-                    &groups,
-                    &points(b),
-                    targets,
-                    |_, _| true,
-                    keep,
-                )
+                map_block::<T, M>(model, (x, baselines), &groups, &points(b), targets, &keep)
             })
             .collect::<Result<_, _>>()?;
         for block in mapped {
@@ -187,16 +178,7 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
                 add_points(&mut sum, grads, row_len);
                 sum
             };
-            let mapped = gradient_map_targets::<T, M, _, _, _>(
-                model,
-                x,
-                baselines,
-                &groups,
-                &points(b),
-                targets,
-                |_, _| true,
-                reduce,
-            )?;
+            let mapped = map_block::<T, M>(model, (x, baselines), &groups, &points(b), targets, &reduce)?;
             count(&mapped);
             let mut next: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(groups.len()); targets.len()];
             for per_group in mapped.results {
@@ -274,6 +256,23 @@ fn step_blocks(
     let (short, extra) = (n / pieces, n % pieces);
     let start = |i: usize| i * short + i.min(extra);
     (0..pieces).map(|i| start(i)..start(i + 1)).filter(|r| !r.is_empty()).collect()
+}
+
+/// A group's new value from its class, its points' gradients and outputs.
+type BlockReduce<'r> = dyn Fn(usize, &Group, &[f64], &[f64]) -> Vec<f64> + Sync + 'r;
+
+/// One block of steps for every group: each group's point gradients
+/// reduced by `reduce` to its new value (the points kept, or the running
+/// sum continued).
+fn map_block<T: Float, M: Explainable + ?Sized>(
+    model: &M,
+    (x, baselines): (&Tensor<f64>, &Tensor<f64>),
+    groups: &[Group],
+    points: &PointSpec<'_>,
+    targets: &[usize],
+    reduce: &BlockReduce<'_>,
+) -> Result<MappedTargets<Vec<f64>>, IgError> {
+    gradient_map_targets::<T, M, _, _, _>(model, x, baselines, groups, points, targets, |_, _| true, reduce)
 }
 
 /// `sum += g_s` for each point's gradient `g_s` (`row_len` values each) of
