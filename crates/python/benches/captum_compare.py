@@ -268,8 +268,9 @@ def environment(args):
     return versions, load_before, spawn
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_common_arguments(ap: argparse.ArgumentParser) -> None:
+    """The flags both Captum benchmarks take: models, data, binary, sizes,
+    repetitions, threads, Captum's batch bound, the CLI check and --json."""
     ap.add_argument("models", nargs="*", default=[str(REPO / "models" / "railway-demo.glt")], help=".glt model files (tabular; default: the railway demo)")
     ap.add_argument("--data", required=True, help="CSV with the models' feature columns and ≥ max(--sizes) rows (read in full by the binary)")
     ap.add_argument("--explain", default=str(REPO / "target" / "release" / "explain"), help="the explain binary (default: %(default)s)")
@@ -279,14 +280,49 @@ def main() -> None:
     ap.add_argument("--max-points", type=int, default=10000, help="largest Captum internal_batch_size tried (memory)")
     ap.add_argument("--check-rows", type=int, default=100, help="rows whose CLI attributions are checked against the library (default: %(default)s)")
     ap.add_argument("--json", help="also write the results as JSON to this path")
-    args = ap.parse_args()
 
+
+def sizes_and_reps(args):
+    """--sizes and --reps as lists (one positive count per size), after
+    checking that --explain exists."""
     sizes = [int(s) for s in args.sizes.split(",")]
     reps = [int(r) for r in args.reps.split(",")] if args.reps else [default_reps(n) for n in sizes]
     if len(reps) != len(sizes) or min(sizes) < 1 or min(reps) < 1:
         raise SystemExit(f"--reps {args.reps}: need one positive count per size of --sizes {args.sizes}")
     if not Path(args.explain).is_file():
         raise SystemExit(f"{args.explain}: no such binary (cargo build --release --bin explain, or --explain PATH)")
+    return sizes, reps
+
+
+def write_json(args, run: dict, labels: dict, results: list, **settings) -> None:
+    """With --json, the results with the run's environment (``run``:
+    versions, spawn seconds, load before and after) and the benchmark's own
+    ``settings``."""
+    if not args.json:
+        return
+    doc = {
+        "versions": run["versions"],
+        "threads": args.threads,
+        "cores": os.cpu_count(),
+        "data": args.data,
+        "explain": args.explain,
+        **settings,
+        "baseline": "zero",
+        "spawn_seconds": run["spawn_seconds"],
+        "load_before": list(run["load_before"]),
+        "load_after": list(run["load_after"]),
+        "models": labels,
+        "results": results,
+    }
+    Path(args.json).write_text(json.dumps(doc, indent=2) + "\n")
+    print(f"wrote {args.json}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_common_arguments(ap)
+    args = ap.parse_args()
+    sizes, reps = sizes_and_reps(args)
 
     import glassbox
 
@@ -334,24 +370,8 @@ def main() -> None:
     print(f"load average (1, 5, 15 min) before: {fmt_load(load_before)}; after: {fmt_load(load_after)}")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
 
-    if args.json:
-        doc = {
-            "versions": versions,
-            "threads": args.threads,
-            "cores": os.cpu_count(),
-            "data": args.data,
-            "explain": args.explain,
-            "steps": N_STEPS,
-            "method": "gausslegendre",
-            "baseline": "zero",
-            "spawn_seconds": spawn,
-            "load_before": list(load_before),
-            "load_after": list(load_after),
-            "models": labels,
-            "results": results,
-        }
-        Path(args.json).write_text(json.dumps(doc, indent=2) + "\n")
-        print(f"wrote {args.json}")
+    run = {"versions": versions, "spawn_seconds": spawn, "load_before": load_before, "load_after": load_after}
+    write_json(args, run, labels, results, steps=N_STEPS, method="gausslegendre")
 
 
 if __name__ == "__main__":

@@ -89,7 +89,9 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from captum_compare import REPO, batch_candidates, default_reps, environment, fmt_load, load_case, rel_diff, run_process, timed  # noqa: E402
+from captum_compare import (  # noqa: E402
+    add_common_arguments, batch_candidates, environment, fmt_load, load_case, rel_diff, run_process, sizes_and_reps, timed, write_json,
+)
 
 LADDER = "10,15,20,30,40,50,75,100,150,200,300,500,1000,2000"
 
@@ -325,31 +327,17 @@ def print_table(args, label, results) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("models", nargs="*", default=[str(REPO / "models" / "railway-demo.glt")], help=".glt model files (tabular; default: the railway demo)")
-    ap.add_argument("--data", required=True, help="CSV with the models' feature columns and ≥ max(--sizes) rows (read in full by the binary)")
-    ap.add_argument("--explain", default=str(REPO / "target" / "release" / "explain"), help="the explain binary (default: %(default)s)")
-    ap.add_argument("--sizes", default="1,100,10000", help="row counts, comma-separated (default: %(default)s)")
-    ap.add_argument("--reps", help="repetitions per size, comma-separated, one per size (default: 21 for 1 row, 5 up to 100, 3 up to 1,000, else 2)")
+    add_common_arguments(ap)
     ap.add_argument("--tolerance", default="1e-3,1e-6", help="REL[,ABS]: the bar |δ| ≤ max(REL·|ΔF|, ABS), for both sides (default: %(default)s, our adaptive default)")
     ap.add_argument("--start-steps", type=int, default=10, help="ours, doubling side: the first n of Gauss–Legendre, doubled per row until |δ|/|ΔF| < REL (default: %(default)s)")
     ap.add_argument("--ladder", default=LADDER, help="Captum's n_steps tried in order (default: %(default)s)")
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--max-points", type=int, default=10000, help="largest Captum internal_batch_size tried (memory)")
-    ap.add_argument("--check-rows", type=int, default=100, help="rows whose CLI attributions are checked against the library (default: %(default)s)")
-    ap.add_argument("--json", help="also write the results as JSON to this path")
     args = ap.parse_args()
-
-    sizes = [int(s) for s in args.sizes.split(",")]
-    reps = [int(r) for r in args.reps.split(",")] if args.reps else [default_reps(n) for n in sizes]
-    if len(reps) != len(sizes) or min(sizes) < 1 or min(reps) < 1:
-        raise SystemExit(f"--reps {args.reps}: need one positive count per size of --sizes {args.sizes}")
+    sizes, reps = sizes_and_reps(args)
     tol = [float(t) for t in args.tolerance.split(",")]
     args.tol = (tol[0], tol[1] if len(tol) > 1 else 1e-6)
     if len(tol) > 2 or not args.tol[0] > 0 or not args.tol[1] >= 0:
         raise SystemExit(f"--tolerance {args.tolerance}: REL > 0 and ABS ≥ 0 expected")
     ladder = [int(k) for k in args.ladder.split(",")]
-    if not Path(args.explain).is_file():
-        raise SystemExit(f"{args.explain}: no such binary (cargo build --release --bin explain, or --explain PATH)")
 
     import glassbox
 
@@ -400,25 +388,9 @@ def main() -> None:
     print(f"load average (1, 5, 15 min) before: {fmt_load(load_before)}; after: {fmt_load(load_after)}")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
 
-    if args.json:
-        doc = {
-            "versions": versions,
-            "threads": args.threads,
-            "cores": os.cpu_count(),
-            "data": args.data,
-            "explain": args.explain,
-            "tolerance": {"rel": args.tol[0], "abs": args.tol[1]},
-            "ladder": ladder,
-            "baseline": "zero",
-            "target": 1,
-            "spawn_seconds": spawn,
-            "load_before": list(load_before),
-            "load_after": list(load_after),
-            "models": labels,
-            "results": results,
-        }
-        Path(args.json).write_text(json.dumps(doc, indent=2) + "\n")
-        print(f"wrote {args.json}")
+    run = {"versions": versions, "spawn_seconds": spawn, "load_before": load_before, "load_after": load_after}
+    tolerance = {"rel": args.tol[0], "abs": args.tol[1]}
+    write_json(args, run, labels, results, tolerance=tolerance, start_steps=args.start_steps, ladder=ladder, target=1)
 
 
 if __name__ == "__main__":
