@@ -150,6 +150,48 @@ fn attention_toward_queries_keys_and_values() {
     }
 }
 
+/// Attention with fewer (or more) queries than keys, `q [N, S_q, d]`,
+/// `k, v [N, S, d]`: gradients toward all three, with and without a mask
+/// `[N, H, S_q, S]`, including one query (the [CLS] row) and S_q > 16.
+#[test]
+fn attention_with_other_query_counts() {
+    use glassbox_autodiff::dropout_mask;
+    use rand::SeedableRng;
+    for (n, sq, s, d, heads, seed) in [(2, 1, 5, 6, 2, 60), (1, 3, 19, 8, 2, 61), (2, 18, 4, 4, 1, 62)] {
+        let qkv = || vec![rand(&[n, sq, d], seed), rand(&[n, s, d], seed + 10), rand(&[n, s, d], seed + 20)];
+        check(|v| v[0].attention(&v[1], &v[2], heads, None), qkv());
+        let mask: Tensor<f64> = dropout_mask(&[n, heads, sq, s], 0.3, &mut ChaCha8Rng::seed_from_u64(seed));
+        check(|v| v[0].attention(&v[1], &v[2], heads, Some(mask.clone())), qkv());
+    }
+}
+
+/// The first query's row alone gives, bit for bit, that row of full
+/// self-attention, and the same gradients toward the keys and values
+/// when only that row's output is used (the shortcut the GLT takes in
+/// its last block); no queries give zero gradients.
+#[test]
+fn one_query_is_that_row_of_self_attention() {
+    use glassbox_autodiff::Tape;
+    let (n, s, d, heads) = (3, 21, 8, 2);
+    let (x, seed) = (rand(&[n, s, d], 70), rand(&[n, 1, d], 71));
+    let run = |rows: usize| {
+        let tape = Tape::new();
+        let (q, k, v) = (tape.leaf(x.clone()), tape.leaf(x.clone()), tape.leaf(x.clone()));
+        let y = q.slice(1, 0..rows).attention(&k, &v, heads, None).slice(1, 0..rows.min(1));
+        let g = y.backward_with(seed.slice(ndarray::s![.., 0..rows.min(1), ..]).to_owned().into_dyn());
+        let grads: Vec<Tensor<f64>> = [&q, &k, &v].iter().map(|t| g.get(t).unwrap().clone()).collect();
+        (y.value().clone(), grads)
+    };
+    let ((y1, g1), (ys, gs)) = (run(1), run(s));
+    assert_eq!(y1, ys);
+    for (a, b) in g1.iter().zip(&gs) {
+        assert!(a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 1e-14 * (1.0 + y.abs())), "{a:?} vs {b:?}");
+    }
+    assert!(g1[1].iter().any(|&v| v != 0.0), "the keys get a gradient");
+    let (_, g0) = run(0);
+    assert!(g0.iter().all(|g| g.iter().all(|&v| v == 0.0)));
+}
+
 /// The fused attention computes what the composed ops compute (to
 /// rounding), values and gradients, with a dropout mask.
 #[test]

@@ -1,0 +1,132 @@
+//! The per-head maps of [`super`], kept transposed (`S` rows of keys,
+//! one column per query, `sp` columns with the padding), and what runs on
+//! them: the operand transpose, the softmax and its backward down the
+//! columns, the dropout mask, and the task's scratch rows.
+
+use super::Dims;
+use crate::small_gemm::LANES;
+use crate::Real;
+
+/// A sequence's `[S_q, d]` rows transposed into `out` (`d` rows of `sp`
+/// columns; the padding columns are left as they are, zero).
+pub(super) fn transpose<T: Real>(x: &[T], dims: Dims, out: &mut [T]) {
+    for (j, row) in x.chunks_exact(dims.d).enumerate() {
+        for (o, &v) in out[j..].iter_mut().step_by(dims.sp).zip(row) {
+            *o = v;
+        }
+    }
+}
+
+/// Scratch rows of one task: a transposed operand (`d` rows of `sp`),
+/// the head's map, the masked map (`S` rows of `sp` each) and the column
+/// reductions ([`LANES`] + 1 rows of `sp`).
+pub(super) struct Scratch<T> {
+    pub transposed: Vec<T>,
+    pub map: Vec<T>,
+    pub masked: Vec<T>,
+    pub columns: Vec<T>,
+}
+
+impl<T: Real> Scratch<T> {
+    pub(super) fn new(dims: Dims) -> Self {
+        let rows = |r: usize| vec![T::zero(); r * dims.sp];
+        Scratch { transposed: rows(dims.d), map: rows(dims.s), masked: rows(dims.s), columns: rows(LANES + 1) }
+    }
+}
+
+/// `sums[..sp] ← Σ_{k<S} a[k]·b[k]` (or `Σ a[k]` without `b`) for rows
+/// `a[k], b[k]` of `sp`, column by column, in the order of a lane-parallel
+/// sum along one row: [`LANES`] partial sums by `k mod LANES`, each from
+/// zero in increasing `k`, then halves added pairwise (as [`crate::vector::tree_sum`]).
+/// `sums` holds [`LANES`] rows of `sp`; every column is independent, so
+/// the work is whole vectors with no sum across lanes.
+#[inline(always)]
+fn column_sums<T: Real>(a: &[T], b: Option<&[T]>, sp: usize, sums: &mut [T]) {
+    for v in sums.iter_mut() {
+        *v = T::zero();
+    }
+    for (k, row) in a.chunks_exact(sp).enumerate() {
+        let lane = k % LANES;
+        let acc = &mut sums[lane * sp..(lane + 1) * sp];
+        match b {
+            None => {
+                for (o, &x) in acc.iter_mut().zip(row) {
+                    *o += x;
+                }
+            }
+            Some(b) => {
+                for ((o, &x), &y) in acc.iter_mut().zip(row).zip(&b[k * sp..(k + 1) * sp]) {
+                    *o += x * y;
+                }
+            }
+        }
+    }
+    let mut width = LANES / 2;
+    while width > 0 {
+        let (lo, hi) = sums.split_at_mut(width * sp);
+        for (o, &x) in lo.iter_mut().zip(&hi[..width * sp]) {
+            *o += x;
+        }
+        width /= 2;
+    }
+}
+
+/// `xᵀ ← softmax(c·xᵀ)` for scores stored transposed (`S` rows of keys,
+/// `sp` columns of queries): per column, the maximum and the sum run down
+/// the rows, so every step is a whole vector of queries. The maximum is
+/// exact in any order and the sum has [`column_sums`]' order, so the bits
+/// are those of a row-wise softmax with lane-parallel partial sums.
+/// `columns` holds [`LANES`] + 1 rows of `sp`. Plain `for` loops
+/// throughout: an iterator's `fold` may stay a call compiled for the
+/// baseline, outside [`crate::vector::wide`]'s vector unit.
+#[inline(always)]
+pub(super) fn softmax_columns<T: Real>(x: &mut [T], sp: usize, scale: T, columns: &mut [T]) {
+    let (sums, max) = columns.split_at_mut(LANES * sp);
+    for v in max.iter_mut() {
+        *v = T::neg_infinity();
+    }
+    for row in x.chunks_exact_mut(sp) {
+        for (v, m) in row.iter_mut().zip(max.iter_mut()) {
+            *v *= scale;
+            *m = m.max(*v);
+        }
+    }
+    for row in x.chunks_exact_mut(sp) {
+        for (v, &m) in row.iter_mut().zip(max.iter()) {
+            *v = (*v - m).exp_inline();
+        }
+    }
+    column_sums(x, None, sp, sums);
+    for row in x.chunks_exact_mut(sp) {
+        for (v, &t) in row.iter_mut().zip(&sums[..sp]) {
+            *v /= t;
+        }
+    }
+}
+
+/// `∂xᵀ ← c·pᵀ ⊙ (∂xᵀ − colsum(∂xᵀ ⊙ pᵀ))`, softmax then the scale
+/// backward, for maps stored transposed as in [`softmax_columns`].
+#[inline(always)]
+pub(super) fn softmax_backward_columns<T: Real>(dx: &mut [T], p: &[T], sp: usize, scale: T, columns: &mut [T]) {
+    let sums = &mut columns[..LANES * sp];
+    column_sums(dx, Some(p), sp, sums);
+    for (row, prow) in dx.chunks_exact_mut(sp).zip(p.chunks_exact(sp)) {
+        for ((g, &p), &dot) in row.iter_mut().zip(prow).zip(&sums[..sp]) {
+            *g = p * (*g - dot) * scale;
+        }
+    }
+}
+
+/// `out[k][q] ← pᵀ[k][q]·m[q][k]` for a transposed map `pᵀ` (rows of
+/// `sp`) and an unpadded query-major mask `m [S_q, S]`; padding 0.
+pub(super) fn masked<T: Real>(pt: &[T], m: &[T], dims: Dims, out: &mut [T]) {
+    let (s, sq, sp) = (dims.s, dims.sq, dims.sp);
+    for (k, (o, p)) in out.chunks_exact_mut(sp).zip(pt.chunks_exact(sp)).enumerate() {
+        for q in 0..sq {
+            o[q] = p[q] * m[q * s + k];
+        }
+        for o in &mut o[sq..] {
+            *o = T::zero();
+        }
+    }
+}
