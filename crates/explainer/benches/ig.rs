@@ -9,7 +9,8 @@
 //!
 //! Per point, the pass runs a forward (linear products L, attention
 //! products A) and an input-only backward (one product per linear layer,
-//! two per attention product): 2L + 3A FLOP, printed at start together with
+//! two per attention product): 2L + 3A FLOP per block, the last block on
+//! the [CLS] row alone (fewer products), printed at start together with
 //! the per-shape product counts, so the achieved rate and the GEMM rate for
 //! the same shapes can be compared (see crates/explainer/README.md).
 //!
@@ -114,15 +115,23 @@ fn bench(c: &mut Criterion) {
     let gc = &model.glt.config;
     let (s, d, dff, h) = (FEATURES + 1, gc.d_model, gc.d_ff, gc.n_heads);
     let (linear, attention) = (s * (8 * d * d + 4 * d * dff), 4 * s * s * d);
-    let per_point = gc.n_blocks as f64 * (2.0 * linear as f64 + 3.0 * attention as f64);
+    // The last block runs on the [CLS] row alone (keys and values for all
+    // s tokens; the query, output projection and FFN on one row; one query
+    // per head), so its products are fewer.
+    let (last_linear, last_attention) = (4 * s * d * d + 4 * d * d + 4 * d * dff, 4 * s * d);
+    let per_point = (gc.n_blocks.max(1) - 1) as f64 * (2.0 * linear as f64 + 3.0 * attention as f64)
+        + 2.0 * last_linear as f64
+        + 3.0 * last_attention as f64;
     // Points per chunk as integrate.rs sizes them (per thread).
     let chunk_points =
         |threads: usize| ((cfg.memory_budget / threads) / (f.bytes_per_row() * cfg.steps)).max(1) * cfg.steps;
     eprintln!(
-        "IG FLOP per point {:.3} M (per block: linear {} ×2, attention {} ×3); points per chunk: {} (1 thread), {} (2 threads)",
+        "IG FLOP per point {:.3} M (per block: linear {} ×2, attention {} ×3; last block {} ×2, {} ×3); points per chunk: {} (1 thread), {} (2 threads)",
         per_point / 1e6,
         linear,
         attention,
+        last_linear,
+        last_attention,
         chunk_points(1),
         chunk_points(2)
     );

@@ -40,4 +40,18 @@ impl MultiHeadAttention {
         let ctx = q.attention(&k, &v, self.heads, mask);
         self.o.forward(&ctx, pass)
     }
+
+    /// The first token's output alone, `[N, S, d] → [N, 1, d]`: keys and
+    /// values from every token, the query and the output projection on
+    /// row 0 only; row 0 of [`MultiHeadAttention::forward`], bit for bit
+    /// (every product is per row, and the attention per query).
+    pub fn forward_first<T: Real>(&self, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
+        let (n, s) = (h.shape()[0], h.shape()[1]);
+        let q = self.q.forward(&h.slice(1, 0..1), pass);
+        let k = self.k.forward(h, pass);
+        let v = self.v.forward(h, pass);
+        let mask = pass.dropout_mask(&[n, self.heads, 1, s]);
+        let ctx = q.attention(&k, &v, self.heads, mask);
+        self.o.forward(&ctx, pass)
+    }
 }

@@ -37,6 +37,11 @@ impl<'a, T: Real> Pass<'a, T> {
         &self.params[i]
     }
 
+    /// Whether this pass draws dropout masks (training with `p > 0`).
+    pub fn draws_dropout(&self) -> bool {
+        matches!(&self.dropout, Some((p, _)) if *p > 0.0)
+    }
+
     /// Dropout in training, identity in inference.
     pub fn dropout(&mut self, x: &Var<T>) -> Var<T> {
         match &mut self.dropout {
