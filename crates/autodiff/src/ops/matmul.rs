@@ -279,8 +279,21 @@ fn gemm_into<T: Real>(
     }
     if let Some(bias) = bias {
         assert_eq!(bias.len(), n, "bias length");
-        for mut row in c.rows_mut() {
-            row.iter_mut().zip(bias).for_each(|(o, &b)| *o = MaybeUninit::new(b));
+        match c.as_slice_mut() {
+            // A fresh output: rows as plain slices (a copy per row), not
+            // ndarray's element-by-element row iterators.
+            Some(flat) => {
+                for row in flat.chunks_exact_mut(n) {
+                    for (o, &b) in row.iter_mut().zip(bias) {
+                        o.write(b);
+                    }
+                }
+            }
+            None => {
+                for mut row in c.rows_mut() {
+                    row.iter_mut().zip(bias).for_each(|(o, &b)| *o = MaybeUninit::new(b));
+                }
+            }
         }
     }
     if k == 0 {
@@ -353,21 +366,28 @@ mod tests {
     }
 
     /// Column blocks of any size, at any offset, give the bits of one whole
-    /// GEMM too (the split used for products with few rows).
+    /// GEMM too (the split used for products with few rows), with a bias
+    /// as well (written row by row into the contiguous whole, through
+    /// ndarray's rows into the strided blocks).
     #[test]
     fn column_blocks_give_the_bits_of_one_gemm() {
         for &(m, k, n) in &[(64, 8192, 64), (70, 300, 1030), (33, 1030, 97)] {
             let (a, b) = (filled(k, m, 3), filled(k, n, 4)); // A = aᵀ, read strided
-            let mut whole = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
-            gemm_into(a.t(), b.view(), whole.view_mut(), None);
-            for cols in [1, 7, 16, 32, 100, 333] {
-                let mut split = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
-                for start in (0..n).step_by(cols) {
-                    let end = (start + cols).min(n);
-                    gemm_into(a.t(), b.slice(s![.., start..end]), split.slice_mut(s![.., start..end]), None);
+            let bias = filled(1, n, 5).into_raw_vec_and_offset().0;
+            for with_bias in [false, true] {
+                let bias_of = |r: std::ops::Range<usize>| with_bias.then(|| &bias[r]);
+                let mut whole = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
+                gemm_into(a.t(), b.view(), whole.view_mut(), bias_of(0..n));
+                for cols in [1, 7, 16, 32, 100, 333] {
+                    let mut split = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
+                    for start in (0..n).step_by(cols) {
+                        let end = (start + cols).min(n);
+                        let c = split.slice_mut(s![.., start..end]);
+                        gemm_into(a.t(), b.slice(s![.., start..end]), c, bias_of(start..end));
+                    }
+                    let same = init(&whole).iter().zip(init(&split)).all(|(x, y)| x.to_bits() == y.to_bits());
+                    assert!(same, "{m}x{k}x{n} split every {cols} columns differs (bias: {with_bias})");
                 }
-                let same = init(&whole).iter().zip(init(&split)).all(|(x, y)| x.to_bits() == y.to_bits());
-                assert!(same, "{m}x{k}x{n} split every {cols} columns differs");
             }
         }
     }
