@@ -76,12 +76,12 @@ impl Glt {
     /// its dropout masks are drawn as always.
     pub fn logits<T: Real>(&self, z: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
         let mut h = self.tokenizer.forward(z, pass);
-        let whole = self.blocks.len() - usize::from(!pass.draws_dropout() && !self.blocks.is_empty());
-        for block in &self.blocks[..whole] {
-            h = block.forward(&h, pass);
-        }
-        if let Some(last) = self.blocks.get(whole) {
-            h = last.forward_first(&h, pass);
+        let last_on_cls = !pass.draws_dropout();
+        for (i, block) in self.blocks.iter().enumerate() {
+            h = match last_on_cls && i + 1 == self.blocks.len() {
+                true => block.forward_first(&h, pass),
+                false => block.forward(&h, pass),
+            };
         }
         let cls = h.select(1, 0);
         self.head.forward(&self.head_norm.forward(&cls, pass), pass)

@@ -32,13 +32,7 @@ impl MultiHeadAttention {
 
     /// `[N, S, d] → [N, S, d]`.
     pub fn forward<T: Real>(&self, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
-        let (n, s) = (h.shape()[0], h.shape()[1]);
-        let q = self.q.forward(h, pass);
-        let k = self.k.forward(h, pass);
-        let v = self.v.forward(h, pass);
-        let mask = pass.dropout_mask(&[n, self.heads, s, s]);
-        let ctx = q.attention(&k, &v, self.heads, mask);
-        self.o.forward(&ctx, pass)
+        self.attend(h, h, pass)
     }
 
     /// The first token's output alone, `[N, S, d] → [N, 1, d]`: keys and
@@ -46,11 +40,17 @@ impl MultiHeadAttention {
     /// row 0 only; row 0 of [`MultiHeadAttention::forward`], bit for bit
     /// (every product is per row, and the attention per query).
     pub fn forward_first<T: Real>(&self, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
-        let (n, s) = (h.shape()[0], h.shape()[1]);
-        let q = self.q.forward(&h.slice(1, 0..1), pass);
+        self.attend(&h.slice(1, 0..1), h, pass)
+    }
+
+    /// Queries from `rows [N, S_q, d]`, keys and values from `h [N, S, d]`
+    /// → `[N, S_q, d]`.
+    fn attend<T: Real>(&self, rows: &Var<T>, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
+        let (n, sq, s) = (h.shape()[0], rows.shape()[1], h.shape()[1]);
+        let q = self.q.forward(rows, pass);
         let k = self.k.forward(h, pass);
         let v = self.v.forward(h, pass);
-        let mask = pass.dropout_mask(&[n, self.heads, 1, s]);
+        let mask = pass.dropout_mask(&[n, self.heads, sq, s]);
         let ctx = q.attention(&k, &v, self.heads, mask);
         self.o.forward(&ctx, pass)
     }

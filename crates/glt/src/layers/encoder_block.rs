@@ -29,10 +29,7 @@ impl EncoderBlock {
 
     /// `[N, S, d] → [N, S, d]`.
     pub fn forward<T: Real>(&self, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
-        let a = self.attn.forward(&self.attn_norm.forward(h, pass), pass);
-        let h = h.add(&pass.dropout(&a));
-        let f = self.ffn.forward(&self.ffn_norm.forward(&h, pass), pass);
-        h.add(&pass.dropout(&f))
+        self.run(h, false, pass)
     }
 
     /// The first token's ([CLS]) output alone, `[N, S, d] → [N, 1, d]`:
@@ -41,8 +38,17 @@ impl EncoderBlock {
     /// [`EncoderBlock::forward`], bit for bit, at about a quarter of its
     /// products for 25 tokens (the K and V projections stay whole).
     pub fn forward_first<T: Real>(&self, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
-        let a = self.attn.forward_first(&self.attn_norm.forward(h, pass), pass);
-        let h = h.slice(1, 0..1).add(&pass.dropout(&a));
+        self.run(h, true, pass)
+    }
+
+    /// The block on every row, or on row 0 alone (`first`).
+    fn run<T: Real>(&self, h: &Var<T>, first: bool, pass: &mut Pass<'_, T>) -> Var<T> {
+        let normed = self.attn_norm.forward(h, pass);
+        let (a, h) = match first {
+            true => (self.attn.forward_first(&normed, pass), h.slice(1, 0..1)),
+            false => (self.attn.forward(&normed, pass), h.clone()),
+        };
+        let h = h.add(&pass.dropout(&a));
         let f = self.ffn.forward(&self.ffn_norm.forward(&h, pass), pass);
         h.add(&pass.dropout(&f))
     }
