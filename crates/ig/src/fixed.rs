@@ -15,14 +15,15 @@
 //! tape holds the same values as a one-class chunk (memory does not grow
 //! with `C`, beyond the `C` per-pair sums `[C, R·K, row_len]`).
 //!
-//! Parallelism: with at least as many pairs as threads, each thread runs
-//! whole paths (chunks of pairs). With fewer (one row), a path's steps are
-//! cut into blocks of at most [`SIDE_BY_SIDE_POINTS`] that run on the
-//! threads side by side, instead of splitting every small op of one big
-//! chunk: one row at 50 steps on 2 threads went from 19.5 to about 10 ms
-//! in-process. A path longer than a chunk's share of the memory budget is
-//! walked in blocks too; they also run side by side when every point's
-//! gradient can be kept ([`KEPT_GRADIENTS`]), else one after the other.
+//! Parallelism: a chunk holds at most [`CHUNK_POINTS`](crate::integrate::CHUNK_POINTS) points (its tape
+//! stays near cache size), so a path of more steps is walked in blocks.
+//! With at least as many pairs as threads, each thread runs whole pairs of
+//! a block (chunks of pairs). With fewer (one row), the blocks are cut so
+//! that every thread has its own and run side by side, instead of
+//! splitting every small op of one big chunk: one row at 50 steps on 2
+//! threads went from 19.5 to about 10 ms in-process. Blocks also run side
+//! by side when every point's gradient can be kept ([`KEPT_GRADIENTS`]),
+//! else one after the other.
 //! The per-point gradients do not depend on the blocks, and they are added
 //! in step order either way, so the bits are the same.
 
@@ -31,7 +32,9 @@ use ndarray::Axis;
 use rayon::prelude::*;
 
 use crate::explainable::{Explainable, Float, Output};
-use crate::integrate::{check_shapes, gradient_map_targets, outputs_targets, Group, MappedTargets, PointSpec};
+use crate::integrate::{
+    check_shapes, chunk_bytes, gradient_map_targets, outputs_targets, Group, MappedTargets, PointSpec,
+};
 use crate::IgError;
 
 /// Settings of one pass.
@@ -130,8 +133,8 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
         return Err(IgError::Config(format!("{} nodes but {} weights", spec.alphas.len(), spec.weights.len())));
     }
     let threads = rayon::current_num_threads().max(1);
-    let blocks =
-        step_blocks(spec.alphas.len(), groups.len(), threads, spec.memory_budget / threads, model.bytes_per_row());
+    let per_chunk = chunk_bytes(model, spec.memory_budget);
+    let blocks = step_blocks(spec.alphas.len(), groups.len(), threads, per_chunk, model.bytes_per_row());
     let points = |b: &std::ops::Range<usize>| PointSpec {
         nodes: &spec.alphas[b.clone()],
         seeds: &spec.weights[b.clone()],
@@ -223,18 +226,13 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
 /// keeps 50 000 for 31 features).
 const KEPT_GRADIENTS: usize = 1 << 22;
 
-/// Points per block of a path that runs side by side with the path's other
-/// blocks (fewer paths than threads): small enough that a block's tape
-/// stays in cache and its buffers are reused from one block to the next.
-const SIDE_BY_SIDE_POINTS: usize = 12;
-
 /// The blocks of steps `0..n` for `paths` paths on `threads` threads, a
-/// chunk's share of the memory budget being `per_chunk` bytes: with at
-/// least as many paths as threads, blocks as long as the share holds (one
-/// block when it holds the whole path); with fewer paths (one row), a
-/// multiple of `⌈threads/paths⌉` blocks of at most
-/// [`SIDE_BY_SIDE_POINTS`] points, of near-equal length (longest first), so that every
-/// thread has a block of its own. Blocks only decide what runs together;
+/// chunk holding `per_chunk` bytes ([`chunk_bytes`]: at most
+/// [`CHUNK_POINTS`](crate::integrate::CHUNK_POINTS) points): with at least as many paths as threads,
+/// blocks as long as a chunk holds (one block when it holds the whole
+/// path); with fewer paths (one row), a multiple of `⌈threads/paths⌉`
+/// such blocks, so that every thread has a block of its own. Either way of
+/// near-equal length, longest first. Blocks only decide what runs together;
 /// the sum is in step order either way.
 fn step_blocks(
     n: usize,
@@ -246,8 +244,7 @@ fn step_blocks(
     let fit = (per_chunk / bytes_per_point.max(1)).clamp(1, n.max(1));
     let pieces = if paths < threads {
         let per_round = threads.div_ceil(paths.max(1));
-        let longest = fit.min(SIDE_BY_SIDE_POINTS);
-        (n.div_ceil(longest).div_ceil(per_round) * per_round).min(n.max(1))
+        (n.div_ceil(fit).div_ceil(per_round) * per_round).min(n.max(1))
     } else {
         n.div_ceil(fit).max(1)
     };
