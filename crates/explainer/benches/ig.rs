@@ -5,7 +5,8 @@
 //! - `ig_1000_rows/threads/{1,2}`: 1 000 rows (50 000 points), throughput
 //!   in rows (criterion's `elem/s` = rows/s);
 //! - `ig_reference_sgemm/*`: raw `matrixmultiply::sgemm` on each product
-//!   shape the pass runs (throughput in FLOP: `Gelem/s` = GFLOP/s).
+//!   shape the pass runs, M being the token rows of one chunk (throughput
+//!   in FLOP: `Gelem/s` = GFLOP/s).
 //!
 //! Per point, the pass runs a forward (linear products L, attention
 //! products A) and an input-only backward (one product per linear layer,
@@ -28,6 +29,7 @@ use glassbox_glt::metrics::{Metrics, MulticlassMetrics};
 use glassbox_glt::report::{TrainingConfig, TrainingReport};
 use glassbox_glt::scaler::Scaler;
 use glassbox_glt::{Glt, GltConfig, Model};
+use glassbox_ig::integrate::CHUNK_POINTS;
 use glassbox_ig::{explain, Baseline, Explainable, IgConfig};
 use ndarray::{Array2, IxDyn};
 use rand::{Rng, SeedableRng};
@@ -122,9 +124,13 @@ fn bench(c: &mut Criterion) {
     let per_point = (gc.n_blocks.max(1) - 1) as f64 * (2.0 * linear as f64 + 3.0 * attention as f64)
         + 2.0 * last_linear as f64
         + 3.0 * last_attention as f64;
-    // Points per chunk as integrate.rs sizes them (per thread).
-    let chunk_points =
-        |threads: usize| ((cfg.memory_budget / threads) / (f.bytes_per_row() * cfg.steps)).max(1) * cfg.steps;
+    // Points per chunk as integrate.rs sizes them: the thread's share of
+    // the budget, at most CHUNK_POINTS, a path cut into near-equal blocks
+    // (the longest; 10 of the 50 steps for this model).
+    let chunk_points = |threads: usize| {
+        let fit = ((cfg.memory_budget / threads) / f.bytes_per_row()).clamp(1, CHUNK_POINTS.min(cfg.steps));
+        cfg.steps.div_ceil(cfg.steps.div_ceil(fit))
+    };
     eprintln!(
         "IG FLOP per point {:.3} M (per block: linear {} ×2, attention {} ×3; last block {} ×2, {} ×3); points per chunk: {} (1 thread), {} (2 threads)",
         per_point / 1e6,

@@ -157,7 +157,7 @@ pub(crate) fn check_shapes<M: Explainable + ?Sized>(
 /// through memory: one row at 50 steps on one thread (one chunk of 50
 /// points) took 35 ms against 18 ms in chunks of 10, and 20 rows 410 ms
 /// against 357 ms, the same bits.
-pub(crate) const CHUNK_POINTS: usize = 12;
+pub const CHUNK_POINTS: usize = 12;
 
 /// Bytes of tape one chunk may use: its share of the budget (the chunks
 /// running at once, one per thread, share it), and no more than
