@@ -49,7 +49,9 @@ pub struct IgConfig {
     pub output: Output,
     /// f32 or f64.
     pub precision: Precision,
-    /// Bytes of tape one chunk may use (default 256 MiB).
+    /// Bytes of tape the chunks running at once (one per thread) may use
+    /// (default 256 MiB); a chunk holds at most
+    /// [`CHUNK_POINTS`](crate::integrate::CHUNK_POINTS) points whatever the budget.
     pub memory_budget: usize,
     /// Tolerance mode, if any.
     pub tolerance: Option<Tolerance>,

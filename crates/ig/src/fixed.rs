@@ -15,8 +15,9 @@
 //! tape holds the same values as a one-class chunk (memory does not grow
 //! with `C`, beyond the `C` per-pair sums `[C, R·K, row_len]`).
 //!
-//! Parallelism: a chunk holds at most [`CHUNK_POINTS`](crate::integrate::CHUNK_POINTS) points (its tape
-//! stays near cache size), so a path of more steps is walked in blocks.
+//! Parallelism: a chunk holds at most
+//! [`CHUNK_POINTS`](crate::integrate::CHUNK_POINTS) points (its tape stays
+//! near cache size), so a path of more steps is walked in blocks.
 //! With at least as many pairs as threads, each thread runs whole pairs of
 //! a block (chunks of pairs). With fewer (one row), the blocks are cut so
 //! that every thread has its own and run side by side, instead of
@@ -228,12 +229,12 @@ const KEPT_GRADIENTS: usize = 1 << 22;
 
 /// The blocks of steps `0..n` for `paths` paths on `threads` threads, a
 /// chunk holding `per_chunk` bytes ([`chunk_bytes`]: at most
-/// [`CHUNK_POINTS`](crate::integrate::CHUNK_POINTS) points): with at least as many paths as threads,
-/// blocks as long as a chunk holds (one block when it holds the whole
-/// path); with fewer paths (one row), a multiple of `⌈threads/paths⌉`
-/// such blocks, so that every thread has a block of its own. Either way of
-/// near-equal length, longest first. Blocks only decide what runs together;
-/// the sum is in step order either way.
+/// [`CHUNK_POINTS`](crate::integrate::CHUNK_POINTS) points): with at least
+/// as many paths as threads, blocks as long as a chunk holds (one block
+/// when it holds the whole path); with fewer paths (one row), a multiple
+/// of `⌈threads/paths⌉` such blocks, so that every thread has a block of
+/// its own. Either way of near-equal length, longest first. Blocks only
+/// decide what runs together; the sum is in step order either way.
 fn step_blocks(
     n: usize,
     paths: usize,

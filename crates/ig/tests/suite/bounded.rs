@@ -1,6 +1,6 @@
-//! Bounded resources and finite results: a path of more steps than fit one
-//! chunk's share of the memory budget is walked in blocks of steps with
-//! bitwise the same result as one block; any non-finite `F(x)`, baseline
+//! Bounded resources and finite results: a path of more steps than one
+//! chunk holds (its share of the memory budget, at most `CHUNK_POINTS`)
+//! is walked in blocks of steps with bitwise the same result as one block; any non-finite `F(x)`, baseline
 //! output or gradient is an error naming the row, for every integration.
 
 use crate::common;
@@ -30,7 +30,9 @@ fn long_paths_in_small_budgets_give_the_same_bits() {
                 let blocks = explain(&net, &x, &base, &cfg(1 << 10)).unwrap();
                 assert!(blocks.chunks >= whole.chunks * 10, "{} vs {} chunks", blocks.chunks, whole.chunks);
                 assert_eq!(bits(&whole), bits(&blocks), "{method} {precision:?} {steps} steps");
-                assert!(whole.delta.iter().all(|d| d.abs() < 1e-3) || steps < 3000, "{:?}", whole.delta);
+                if steps == 3000 {
+                    assert!(whole.delta.iter().all(|d| d.abs() < 1e-3), "{:?}", whole.delta);
+                }
             }
         }
     }
