@@ -11,7 +11,8 @@ use crate::IgError;
 
 /// `F(b_k + α_j·(x_r − b_k))` for every path `(r, k)` of `paths` and every
 /// `α_j` of `alphas`, forward only (no tape): `[paths.len(), alphas.len()]`
-/// flat, chunked from `memory_budget` like [`gradient_map`] and
+/// flat, chunked from `memory_budget` like
+/// [`gradient_map_targets`](crate::integrate::gradient_map_targets) and
 /// deterministic in the same way.
 ///
 /// ```
