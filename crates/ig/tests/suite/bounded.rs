@@ -1,7 +1,9 @@
 //! Bounded resources and finite results: a path of more steps than one
 //! chunk holds (its share of the memory budget, at most `CHUNK_POINTS`)
-//! is walked in blocks of steps with bitwise the same result as one block; any non-finite `F(x)`, baseline
-//! output or gradient is an error naming the row, for every integration.
+//! is walked in blocks of steps, with bitwise the same result whatever the
+//! blocks (12-point blocks against one-point blocks); any non-finite
+//! `F(x)`, baseline output or gradient is an error naming the row, for
+//! every integration.
 
 use crate::common;
 
