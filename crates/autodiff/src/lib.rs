@@ -30,6 +30,7 @@
 //! ```
 
 mod broadcast;
+mod gemm;
 mod gradcheck;
 mod ops;
 mod parallel;

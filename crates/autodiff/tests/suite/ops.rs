@@ -2,7 +2,9 @@
 //! 1e-6), including broadcasting and non-contiguous inputs.
 
 use crate::common::encoder::random;
-use glassbox_autodiff::{gradcheck, Tensor, Var};
+use std::sync::Arc;
+
+use glassbox_autodiff::{gradcheck, Tape, Tensor, Var};
 use ndarray::{array, ShapeBuilder};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -133,6 +135,41 @@ fn linear_toward_input_weight_and_bias() {
     check(|v| v[0].linear(&v[1], &v[2]), vec![rand(&[5, 3], 62), w.clone(), b.clone()]);
     check(|v| v[0].linear(&v[1], &v[2]), vec![rand(&[2, 5, 3], 63), w.clone(), b.clone()]);
     check(|v| v[0].permute(&[1, 0, 2]).linear(&v[1], &v[2]), vec![rand(&[5, 2, 3], 64), w, b]);
+}
+
+/// With a constant weight (IG's input-only backward) the tape does not
+/// keep the layer's input, and the input gradient is still right; with a
+/// tracked weight it keeps it (∂W needs it).
+#[test]
+fn linear_keeps_its_input_only_for_the_weight_gradient() {
+    let (w, b) = (rand(&[4, 3], 76), rand(&[4], 77));
+    let tape = Tape::new();
+    let x = tape.leaf(rand(&[5, 3], 78));
+    let _constant_w = x.linear(&Var::constant(w.clone()), &Var::constant(b.clone()));
+    assert_eq!(Arc::strong_count(&x.shared()), 2, "x and this handle only");
+    let _tracked_w = x.linear(&tape.leaf(w.clone()), &Var::constant(b.clone()));
+    assert!(Arc::strong_count(&x.shared()) > 2, "the tape keeps x for ∂W");
+    let (wc, bc) = (Var::constant(w), Var::constant(b));
+    check(|v| v[0].linear(&wc, &bc), vec![rand(&[2, 5, 3], 79)]);
+    check(|v| v[0].linear_residual(&wc, &bc, &v[1]), vec![rand(&[5, 3], 80), rand(&[5, 4], 81)]);
+}
+
+/// The affine layer with its residual add, `r + x·Wᵀ + b`, toward all
+/// four operands: 2-D, 3-D, a non-contiguous input and a non-contiguous
+/// residual (the [CLS] slice of a residual stream), and the input used as
+/// its own residual (both gradients reach it).
+#[test]
+fn linear_residual_toward_input_weight_bias_and_residual() {
+    let (w, b) = (rand(&[4, 3], 65), rand(&[4], 66));
+    let lr = |v: &[Var<f64>]| v[0].linear_residual(&v[1], &v[2], &v[3]);
+    check(lr, vec![rand(&[5, 3], 67), w.clone(), b.clone(), rand(&[5, 4], 68)]);
+    check(lr, vec![rand(&[2, 5, 3], 69), w.clone(), b.clone(), rand(&[2, 5, 4], 70)]);
+    check(
+        |v| v[0].permute(&[1, 0, 2]).linear_residual(&v[1], &v[2], &v[3].slice(1, 0..1)),
+        vec![rand(&[1, 2, 3], 71), w.clone(), b.clone(), rand(&[2, 3, 4], 72)],
+    );
+    let square = (rand(&[3, 3], 73), rand(&[3], 74));
+    check(|v| v[0].linear_residual(&v[1], &v[2], &v[0]), vec![rand(&[2, 5, 3], 75), square.0, square.1]);
 }
 
 /// The fused attention toward q, k and v: head widths that fill the
