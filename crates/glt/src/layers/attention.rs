@@ -32,7 +32,7 @@ impl MultiHeadAttention {
 
     /// `[N, S, d] → [N, S, d]`.
     pub fn forward<T: Real>(&self, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
-        self.attend(h, h, pass)
+        self.attend(h, h, None, pass)
     }
 
     /// The first token's output alone, `[N, S, d] → [N, 1, d]`: keys and
@@ -40,18 +40,25 @@ impl MultiHeadAttention {
     /// row 0 only; row 0 of [`MultiHeadAttention::forward`], bit for bit
     /// (every product is per row, and the attention per query).
     pub fn forward_first<T: Real>(&self, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
-        self.attend(&h.slice(1, 0..1), h, pass)
+        self.attend(&h.slice(1, 0..1), h, None, pass)
     }
 
     /// Queries from `rows [N, S_q, d]`, keys and values from `h [N, S, d]`
-    /// → `[N, S_q, d]`.
-    fn attend<T: Real>(&self, rows: &Var<T>, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
+    /// → `[N, S_q, d]`, plus `residual [N, S_q, d]` when given (added in
+    /// the output projection's pass, [`Var::linear_residual`]).
+    pub fn attend<T: Real>(
+        &self,
+        rows: &Var<T>,
+        h: &Var<T>,
+        residual: Option<&Var<T>>,
+        pass: &mut Pass<'_, T>,
+    ) -> Var<T> {
         let (n, sq, s) = (h.shape()[0], rows.shape()[1], h.shape()[1]);
         let q = self.q.forward(rows, pass);
         let k = self.k.forward(h, pass);
         let v = self.v.forward(h, pass);
         let mask = pass.dropout_mask(&[n, self.heads, sq, s]);
         let ctx = q.attention(&k, &v, self.heads, mask);
-        self.o.forward(&ctx, pass)
+        self.o.forward_residual(&ctx, residual, pass)
     }
 }

@@ -44,12 +44,30 @@ impl EncoderBlock {
     /// The block on every row, or on row 0 alone (`first`).
     fn run<T: Real>(&self, h: &Var<T>, first: bool, pass: &mut Pass<'_, T>) -> Var<T> {
         let normed = self.attn_norm.forward(h, pass);
-        let (a, h) = match first {
-            true => (self.attn.forward_first(&normed, pass), h.slice(1, 0..1)),
-            false => (self.attn.forward(&normed, pass), h.clone()),
+        let (rows, h) = match first {
+            true => (normed.slice(1, 0..1), h.slice(1, 0..1)),
+            false => (normed.clone(), h.clone()),
         };
-        let h = h.add(&pass.dropout(&a));
-        let f = self.ffn.forward(&self.ffn_norm.forward(&h, pass), pass);
-        h.add(&pass.dropout(&f))
+        let h = residual(&h, pass, |r, pass| self.attn.attend(&rows, &normed, r, pass));
+        let normed = self.ffn_norm.forward(&h, pass);
+        residual(&h, pass, |r, pass| self.ffn.forward_residual(&normed, r, pass))
+    }
+}
+
+/// `h + Drop(sublayer(·))`. In training with dropout, the sublayer's
+/// output is dropped out and then added; otherwise (inference, IG) the
+/// sublayer gets `h` as its residual and adds it in its last product's
+/// pass: `(h + b) + x·Wᵀ`, one pass and no tape node for the add.
+fn residual<T: Real>(
+    h: &Var<T>,
+    pass: &mut Pass<'_, T>,
+    sublayer: impl FnOnce(Option<&Var<T>>, &mut Pass<'_, T>) -> Var<T>,
+) -> Var<T> {
+    match pass.draws_dropout() {
+        true => {
+            let out = sublayer(None, pass);
+            h.add(&pass.dropout(&out))
+        }
+        false => sublayer(Some(h), pass),
     }
 }

@@ -25,7 +25,13 @@ impl FeedForward {
 
     /// `[.., d] → [.., d]`.
     pub fn forward<T: Real>(&self, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
+        self.forward_residual(h, None, pass)
+    }
+
+    /// `r + FFN(h)` when a residual `r [.., d]` is given (added in the
+    /// down projection's pass), else `FFN(h)`.
+    pub fn forward_residual<T: Real>(&self, h: &Var<T>, residual: Option<&Var<T>>, pass: &mut Pass<'_, T>) -> Var<T> {
         let hidden = pass.dropout(&self.up.forward(h, pass).gelu());
-        self.down.forward(&hidden, pass)
+        self.down.forward_residual(&hidden, residual, pass)
     }
 }

@@ -26,7 +26,18 @@ impl Linear {
 
     /// Applies the layer.
     pub fn forward<T: Real>(&self, x: &Var<T>, pass: &Pass<'_, T>) -> Var<T> {
-        x.linear(pass.p(self.weight), pass.p(self.bias))
+        self.forward_residual(x, None, pass)
+    }
+
+    /// `r + x·Wᵀ + b` when a residual `r [.., out]` is given (the add done
+    /// in the product's own pass, [`Var::linear_residual`]), else
+    /// `x·Wᵀ + b`.
+    pub fn forward_residual<T: Real>(&self, x: &Var<T>, residual: Option<&Var<T>>, pass: &Pass<'_, T>) -> Var<T> {
+        let (w, b) = (pass.p(self.weight), pass.p(self.bias));
+        match residual {
+            Some(r) => x.linear_residual(w, b, r),
+            None => x.linear(w, b),
+        }
     }
 }
 
