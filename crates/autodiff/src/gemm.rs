@@ -41,7 +41,8 @@ pub(crate) enum Start<'a, T> {
     /// `b [n]` on every row: `C_ij ← b_j + (A·B)_ij`.
     Bias(&'a [T]),
     /// `b [n]` plus a residual `R [m, n]`:
-    /// `C_ij ← (R_ij + b_j) + (A·B)_ij`.
+    /// `C_ij ← (R_ij + b_j) + (A·B)_ij` (the product added in
+    /// matrixmultiply's blocks of `k`, as with a bias).
     BiasResidual(&'a [T], ArrayView2<'a, T>),
 }
 
@@ -254,23 +255,29 @@ mod tests {
         }
     }
 
-    /// The start is what it says: `(R + b) + A·B`, element by element, and
-    /// plain `A·B` from zero (against a naive triple loop in f64).
+    /// The start is what it says: `(R + b) + A·B`, element by element, with
+    /// `R` contiguous or read through a transpose, and plain `A·B` from
+    /// zero (against a naive triple loop in f64).
     #[test]
     fn start_is_added_before_the_product() {
         let (m, k, n) = (37, 64, 29);
         let (a, b) = (filled(m, k, 8), filled(k, n, 9));
         let (bias, res) = (filled(1, n, 10).into_raw_vec_and_offset().0, filled(m, n, 11));
-        for (i, start) in
-            [Start::Zero, Start::Bias(&bias), Start::BiasResidual(&bias, res.view())].into_iter().enumerate()
-        {
+        let res_t = res.t().as_standard_layout().into_owned(); // [n, m]: read back through its transpose
+        let starts = [
+            Start::Zero,
+            Start::Bias(&bias),
+            Start::BiasResidual(&bias, res.view()),
+            Start::BiasResidual(&bias, res_t.t()),
+        ];
+        for (i, start) in starts.into_iter().enumerate() {
             let mut c = Array2::from_elem((m, n), MaybeUninit::new(f32::NAN));
             gemm_into(a.view(), b.view(), c.view_mut(), start);
             let c = init(&c);
             for r in 0..m {
                 for j in 0..n {
                     let dot: f64 = (0..k).map(|t| a[[r, t]] as f64 * b[[t, j]] as f64).sum();
-                    let s = [0.0, bias[j] as f64, (res[[r, j]] + bias[j]) as f64][i];
+                    let s = [0.0, bias[j] as f64, (res[[r, j]] + bias[j]) as f64][i.min(2)];
                     let got = c[r * n + j] as f64;
                     assert!((got - (s + dot)).abs() < 1e-4, "start {i} at ({r}, {j}): {got} vs {}", s + dot);
                 }

@@ -68,6 +68,24 @@ fn attention() {
     same_for_one_and_two_threads(vec![q, k, v], |v| v[0].attention(&v[1], &v[2], 4, None));
 }
 
+/// The linear layer with and without its residual, on both splits of
+/// the 2-D product: row blocks (many rows, IG's chunk shape) and column
+/// blocks (few rows, many columns), each block with its own part of the
+/// bias and the residual; and a transposed (strided) residual.
+#[test]
+fn linear_and_linear_residual() {
+    for (m, k, n, seed) in [(640, 64, 64, 20), (64, 256, 512, 24)] {
+        let (x, w, b, r) =
+            (rand(&[m, k], seed), rand(&[n, k], seed + 1), rand(&[n], seed + 2), rand(&[m, n], seed + 3));
+        same_for_one_and_two_threads(vec![x.clone(), w.clone(), b.clone()], |v| v[0].linear(&v[1], &v[2]));
+        same_for_one_and_two_threads(vec![x.clone(), w.clone(), b.clone(), r], |v| {
+            v[0].linear_residual(&v[1], &v[2], &v[3])
+        });
+        let rt = rand(&[n, m], seed + 4);
+        same_for_one_and_two_threads(vec![x, w, b, rt], |v| v[0].linear_residual(&v[1], &v[2], &v[3].permute(&[1, 0])));
+    }
+}
+
 #[test]
 fn layer_norm() {
     let (x, gamma, beta) = (rand(&[64, 32, 48], 6), rand(&[48], 7), rand(&[48], 8));

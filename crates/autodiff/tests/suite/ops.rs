@@ -155,9 +155,10 @@ fn linear_keeps_its_input_only_for_the_weight_gradient() {
 }
 
 /// The affine layer with its residual add, `r + x·Wᵀ + b`, toward all
-/// four operands: 2-D, 3-D, a non-contiguous input and a non-contiguous
-/// residual (the [CLS] slice of a residual stream), and the input used as
-/// its own residual (both gradients reach it).
+/// four operands: 2-D, 3-D, a permuted (non-standard) input with a
+/// permuted residual (copied into rows), a transposed 2-D residual (read
+/// through its strides), and the input used as its own residual (both
+/// gradients reach it).
 #[test]
 fn linear_residual_toward_input_weight_bias_and_residual() {
     let (w, b) = (rand(&[4, 3], 65), rand(&[4], 66));
@@ -165,8 +166,12 @@ fn linear_residual_toward_input_weight_bias_and_residual() {
     check(lr, vec![rand(&[5, 3], 67), w.clone(), b.clone(), rand(&[5, 4], 68)]);
     check(lr, vec![rand(&[2, 5, 3], 69), w.clone(), b.clone(), rand(&[2, 5, 4], 70)]);
     check(
-        |v| v[0].permute(&[1, 0, 2]).linear_residual(&v[1], &v[2], &v[3].slice(1, 0..1)),
-        vec![rand(&[1, 2, 3], 71), w.clone(), b.clone(), rand(&[2, 3, 4], 72)],
+        |v| v[0].permute(&[1, 0, 2]).linear_residual(&v[1], &v[2], &v[3].permute(&[1, 0, 2])),
+        vec![rand(&[5, 2, 3], 71), w.clone(), b.clone(), rand(&[5, 2, 4], 72)],
+    );
+    check(
+        |v| v[0].linear_residual(&v[1], &v[2], &v[3].permute(&[1, 0])),
+        vec![rand(&[5, 3], 82), w.clone(), b.clone(), rand(&[4, 5], 83)],
     );
     let square = (rand(&[3, 3], 73), rand(&[3], 74));
     check(|v| v[0].linear_residual(&v[1], &v[2], &v[0]), vec![rand(&[2, 5, 3], 75), square.0, square.1]);

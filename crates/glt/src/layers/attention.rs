@@ -35,18 +35,13 @@ impl MultiHeadAttention {
         self.attend(h, h, None, pass)
     }
 
-    /// The first token's output alone, `[N, S, d] → [N, 1, d]`: keys and
-    /// values from every token, the query and the output projection on
-    /// row 0 only; row 0 of [`MultiHeadAttention::forward`], bit for bit
-    /// (every product is per row, and the attention per query).
-    pub fn forward_first<T: Real>(&self, h: &Var<T>, pass: &mut Pass<'_, T>) -> Var<T> {
-        self.attend(&h.slice(1, 0..1), h, None, pass)
-    }
-
     /// Queries from `rows [N, S_q, d]`, keys and values from `h [N, S, d]`
     /// → `[N, S_q, d]`, plus `residual [N, S_q, d]` when given (added in
-    /// the output projection's pass, [`Var::linear_residual`]).
-    pub fn attend<T: Real>(
+    /// the output projection's pass, [`Var::linear_residual`]). Fewer
+    /// queries than keys (the [CLS] row alone) give those rows of the
+    /// whole attention, bit for bit: every product is per row and the
+    /// attention per query.
+    pub(super) fn attend<T: Real>(
         &self,
         rows: &Var<T>,
         h: &Var<T>,
