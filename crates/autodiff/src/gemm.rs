@@ -213,8 +213,13 @@ mod tests {
         for &(m, k, n) in &[(1000, 300, 70), (517, 64, 129), (97, 1030, 33)] {
             let (a, b) = (filled(m, k, 1), filled(k, n, 2));
             let (bias, res, res_t) = (filled(1, n, 5).into_raw_vec_and_offset().0, filled(m, n, 6), filled(n, m, 7));
-            let starts = [Start::Zero, Start::Bias(&bias), Start::BiasResidual(&bias, res.view())];
-            for start in starts.into_iter().chain([Start::BiasResidual(&bias, res_t.t())]) {
+            let starts = [
+                Start::Zero,
+                Start::Bias(&bias),
+                Start::BiasResidual(&bias, res.view()),
+                Start::BiasResidual(&bias, res_t.t()),
+            ];
+            for start in starts {
                 let mut whole = Array2::from_elem((m, n), MaybeUninit::new(0.0f32));
                 gemm_into(a.view(), b.view(), whole.view_mut(), start);
                 for rows in [1, 7, 64, 100, 333] {
