@@ -20,94 +20,14 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use glassbox_autodiff::Tensor;
 use glassbox_explainer::GltFunction;
-use glassbox_glt::data::FeatureGroups;
-use glassbox_glt::fit::FitOptions;
-use glassbox_glt::lambda_path::PathOptions;
-use glassbox_glt::metrics::{Metrics, MulticlassMetrics};
-use glassbox_glt::report::{TrainingConfig, TrainingReport};
-use glassbox_glt::scaler::Scaler;
-use glassbox_glt::{Glt, GltConfig, Model};
-use glassbox_ig::integrate::CHUNK_POINTS;
-use glassbox_ig::{explain, Baseline, Explainable, IgConfig};
-use ndarray::{Array2, IxDyn};
+use glassbox_ig::integrate::chunk_plan;
+use glassbox_ig::{explain, Baseline, IgConfig};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-const FEATURES: usize = 30;
-
-fn default_model() -> Model {
-    let glt = Glt::new(GltConfig::tabular(FEATURES, 2)).unwrap();
-    let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let x = Array2::from_shape_fn((2000, FEATURES), |_| rng.random_range(-2.0..2.0f64));
-    let names: Vec<String> = (0..FEATURES).map(|f| format!("f{f}")).collect();
-    let none = Metrics::Multiclass(MulticlassMetrics { accuracy: 0.0, macro_f1: 0.0 });
-    let report = TrainingReport {
-        metrics: none.clone(),
-        validation: none,
-        selected_features: names.clone(),
-        dropped_features: vec![],
-        groups: vec![],
-        lambda: 0.0,
-        path: vec![],
-        lambda_max: None,
-        missing: vec![0; FEATURES],
-        epochs_run: vec![],
-        refit: None,
-        relaxed: vec![],
-        config: TrainingConfig {
-            model: glt.config.clone(),
-            fit: FitOptions::default(),
-            lambda_mode: "0".into(),
-            path: PathOptions::default(),
-            balanced_class_weights: true,
-            refit: false,
-            split_by: None,
-            split_rows: [0, 0, 0],
-            label: "y".into(),
-            ids: vec![],
-            sequence_by: None,
-            order_by: None,
-        },
-        seed: 1,
-    };
-    Model {
-        params: glt.layout.init(7),
-        groups: FeatureGroups::singletons(&names),
-        scaler: Scaler::fit(x.view()),
-        feature_names: names,
-        class_names: vec!["0".into(), "1".into()],
-        report,
-        glt,
-    }
-}
-
-fn rows(n: usize) -> Tensor<f64> {
-    let mut rng = ChaCha8Rng::seed_from_u64(2);
-    Tensor::from_shape_fn(IxDyn(&[n, FEATURES]), |_| rng.random_range(-2.0..2.0))
-}
-
-fn sgemm(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    unsafe {
-        matrixmultiply::sgemm(
-            m,
-            k,
-            n,
-            1.0,
-            a.as_ptr(),
-            k as isize,
-            1,
-            b.as_ptr(),
-            n as isize,
-            1,
-            0.0,
-            c.as_mut_ptr(),
-            n as isize,
-            1,
-        )
-    }
-}
+mod common;
+use common::{default_model, rows, sgemm, FEATURES};
 
 fn bench(c: &mut Criterion) {
     let model = default_model();
@@ -124,12 +44,11 @@ fn bench(c: &mut Criterion) {
     let per_point = (gc.n_blocks.max(1) - 1) as f64 * (2.0 * linear as f64 + 3.0 * attention as f64)
         + 2.0 * last_linear as f64
         + 3.0 * last_attention as f64;
-    // Points per chunk as integrate.rs sizes them: the thread's share of
-    // the budget, at most CHUNK_POINTS, a path cut into near-equal blocks
-    // (the longest; 10 of the 50 steps for this model).
+    // Points per chunk of the 1 000-row pass (the longest block's), as
+    // the pass plans them on `threads` threads.
     let chunk_points = |threads: usize| {
-        let fit = ((cfg.memory_budget / threads) / f.bytes_per_row()).clamp(1, CHUNK_POINTS.min(cfg.steps));
-        cfg.steps.div_ceil(cfg.steps.div_ceil(fit))
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| chunk_plan(&f, 1000, cfg.steps, cfg.memory_budget)).iter().map(|c| c.1).max().unwrap_or(1)
     };
     eprintln!(
         "IG FLOP per point {:.3} M (per block: linear {} ×2, attention {} ×3; last block {} ×2, {} ×3); points per chunk: {} (1 thread), {} (2 threads)",

@@ -34,7 +34,7 @@ use rayon::prelude::*;
 
 use crate::explainable::{Explainable, Float, Output};
 use crate::integrate::{
-    check_shapes, chunk_bytes, gradient_map_targets, outputs_targets, Group, MappedTargets, PointSpec,
+    check_shapes, chunk_bytes, gradient_map_targets, groups_per_chunk, outputs_targets, Group, MappedTargets, PointSpec,
 };
 use crate::IgError;
 
@@ -220,6 +220,48 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
         })
         .collect();
     Ok(results)
+}
+
+/// The chunks [`integrate`] runs for `pairs` (row, baseline) pairs and
+/// `steps` nodes on the current rayon pool, as `(pairs, points)` per chunk
+/// (each chunk's forward and backward run on `pairs · points` stacked
+/// points), in the order the pass forms them: per block of steps
+/// ([`step_blocks`]), chunks of whole pairs. For benches and memory
+/// planning; the pass itself does not call it.
+///
+/// ```
+/// use glassbox_autodiff::Var;
+/// use glassbox_ig::integrate::{chunk_plan, CHUNK_POINTS};
+/// use glassbox_ig::Explainable;
+///
+/// struct Square;
+/// impl Explainable for Square {
+///     fn row_shape(&self) -> Vec<usize> { vec![1] }
+///     fn n_outputs(&self) -> usize { 1 }
+///     fn forward_f32(&self, x: &Var<f32>) -> Var<f32> { x.mul(x) }
+///     fn forward_f64(&self, x: &Var<f64>) -> Var<f64> { x.mul(x) }
+/// }
+/// let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+/// let plan = pool.install(|| chunk_plan(&Square, 3, 50, 256 << 20));
+/// // Blocks of at most CHUNK_POINTS steps, every pair's points in each.
+/// assert!(plan.iter().all(|&(pairs, points)| pairs >= 1 && points <= CHUNK_POINTS));
+/// let points: usize = plan.iter().map(|&(pairs, points)| pairs * points).sum();
+/// assert_eq!(points, 3 * 50);
+/// ```
+pub fn chunk_plan<M: Explainable + ?Sized>(
+    model: &M,
+    pairs: usize,
+    steps: usize,
+    memory_budget: usize,
+) -> Vec<(usize, usize)> {
+    let threads = rayon::current_num_threads().max(1);
+    let per_chunk = chunk_bytes(model, memory_budget);
+    let mut plan = Vec::new();
+    for block in step_blocks(steps, pairs, threads, per_chunk, model.bytes_per_row()) {
+        let per = groups_per_chunk(model, memory_budget, block.len());
+        plan.extend((0..pairs).step_by(per).map(|start| ((start + per).min(pairs) - start, block.len())));
+    }
+    plan
 }
 
 /// Per-point gradient values (f64) the pass may keep at once to run its

@@ -381,5 +381,5 @@ where
     Ok(out)
 }
 
-pub use crate::fixed::{integrate, integrate_targets, PassResult, PassSpec};
+pub use crate::fixed::{chunk_plan, integrate, integrate_targets, PassResult, PassSpec};
 pub use crate::scan::{path_outputs, path_outputs_targets};

@@ -68,3 +68,32 @@ fn a_non_finite_value_is_an_error_for_every_integration_never_converged() {
     let e = explain(&m, &x.slice(ndarray::s![0..1, ..]).to_owned().into_dyn(), &far, &cfg).unwrap_err();
     assert!(matches!(e, IgError::NonFinite { row: None, .. }) && e.to_string().contains("baseline"), "{e}");
 }
+
+#[test]
+fn the_chunk_plan_is_the_chunks_the_pass_runs() {
+    use glassbox_ig::integrate::{chunk_plan, integrate, PassSpec};
+    let net = common::Net { gain: 0.5, sharpness: 1.0 };
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        for rows in [1, 2, 5] {
+            for (steps, budget) in [(50, 64 << 20), (50, 1 << 10), (7, 64 << 20), (3000, 1 << 20)] {
+                let (alphas, weights) = Method::GaussLegendre.nodes(steps).unwrap();
+                let spec = PassSpec {
+                    alphas: &alphas,
+                    weights: &weights,
+                    target: 1,
+                    output: Output::Logit,
+                    memory_budget: budget,
+                };
+                let x = common::saturated_rows(rows);
+                let b = ndarray::Array2::<f64>::zeros((1, x.shape()[1])).into_dyn();
+                let (plan, pass) = pool.install(|| {
+                    (chunk_plan(&net, rows, steps, budget), integrate::<f32, _>(&net, &x, &b, &spec).unwrap())
+                });
+                let at = format!("{threads} threads, {rows} rows, {steps} steps, budget {budget}");
+                assert_eq!(plan.len(), pass.chunks, "{at}: {plan:?}");
+                assert_eq!(plan.iter().map(|&(p, n)| p * n).sum::<usize>(), rows * steps, "{at}");
+            }
+        }
+    }
+}
