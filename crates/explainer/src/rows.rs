@@ -152,9 +152,14 @@ impl<'a> Parts<'a> {
         let x = &self.inputs.x;
         let width = x.len() / x.shape()[0].max(1);
         let part = x.slice_axis(Axis(0), (start..end).into()).to_owned();
-        let probabilities = self.model.probabilities(&part)?;
-        let all = explain_targets(&self.function, &part, self.baseline, self.cfg, &self.classes)
-            .map_err(|e| e.map_row(|j| start + j))?;
+        // The probabilities (an f64 forward) run beside the pass, not before
+        // it: for one row they fill a thread's wait for the last block.
+        let (probabilities, all) = rayon::join(
+            || self.model.probabilities(&part),
+            || explain_targets(&self.function, &part, self.baseline, self.cfg, &self.classes),
+        );
+        let probabilities = probabilities?;
+        let all = all.map_err(|e| e.map_row(|j| start + j))?;
         let per_g: Vec<_> = all
             .iter()
             .map(|e| per_group(&per_feature(&e.attributions)?, &self.model.groups.members))

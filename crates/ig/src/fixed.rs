@@ -122,6 +122,69 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
     targets: &[usize],
 ) -> Result<Vec<PassResult>, IgError> {
     check_shapes(model, x, baselines, targets)?;
+    if spec.weights.len() != spec.alphas.len() {
+        return Err(IgError::Config(format!("{} nodes but {} weights", spec.alphas.len(), spec.weights.len())));
+    }
+    let k = baselines.shape()[0];
+    // F(x_r) and F(b_k) are independent of the path sums: they run beside
+    // them (for one row, on the thread that would otherwise wait for the
+    // last block), in chunks of a path chunk's size (a forward's rows do
+    // not depend on their chunk, so the bits do not change).
+    let eval_chunk = (chunk_bytes(model, spec.memory_budget) / model.bytes_per_row().max(1)).max(1);
+    let (paths, (outputs, baseline_outputs)) = rayon::join(
+        || path_sums::<T, M>(model, x, baselines, spec, targets),
+        || {
+            rayon::join(
+                || outputs_targets::<T, M>(model, x, targets, spec.output, eval_chunk),
+                || outputs_targets::<T, M>(model, baselines, targets, spec.output, eval_chunk),
+            )
+        },
+    );
+    let PathSums { sums, chunks, gradients_computed } = paths?;
+    let kf = k as f64;
+    let results = sums
+        .into_iter()
+        .zip(outputs)
+        .zip(baseline_outputs)
+        .zip(gradients_computed)
+        .map(|(((sums, output), base), gradients_computed)| {
+            let mut attributions = Tensor::<f64>::zeros(x.raw_dim());
+            for (p, g) in sums.iter().enumerate() {
+                let (rr, kk) = (p / k, p % k);
+                let xr = x.index_axis(Axis(0), rr);
+                let bk = baselines.index_axis(Axis(0), kk);
+                let mut dst = attributions.index_axis_mut(Axis(0), rr);
+                // Row-major walk of one row: dst, xr, bk and g share it.
+                for ((d, (&xv, &bv)), &gv) in dst.iter_mut().zip(xr.iter().zip(bk.iter())).zip(g) {
+                    *d += (xv - bv) * gv / kf;
+                }
+            }
+            let baseline_output = base.iter().sum::<f64>() / kf;
+            PassResult { attributions, output, baseline_output, chunks, gradients_computed }
+        })
+        .collect();
+    Ok(results)
+}
+
+/// The path sums of [`integrate_targets`] and what computing them took.
+struct PathSums {
+    /// `sums[t][p]`: `G_{t,p}`, `[row_len]` per class and pair.
+    sums: Vec<Vec<Vec<f64>>>,
+    /// Chunks run.
+    chunks: usize,
+    /// Backwards run, per class.
+    gradients_computed: Vec<usize>,
+}
+
+/// `G_{t,p} = Σ_s w_s ∇F_t(point(p, s))` for every class `t` of `targets`
+/// and pair `p = r·K + k`, in step order.
+fn path_sums<T: Float, M: Explainable + ?Sized>(
+    model: &M,
+    x: &Tensor<f64>,
+    baselines: &Tensor<f64>,
+    spec: &PassSpec<'_>,
+    targets: &[usize],
+) -> Result<PathSums, IgError> {
     let (r, k) = (x.shape()[0], baselines.shape()[0]);
     let row_len: usize = model.row_shape().iter().product();
     let groups: Vec<Group> = (0..r * k).map(|p| Group { row: p / k, baseline: p % k, lo: 0.0, hi: 1.0 }).collect();
@@ -130,9 +193,6 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
     // share of the budget is walked in blocks of steps, each block's sum
     // continuing the previous one, so the additions (and the bits) are
     // those of one block.
-    if spec.weights.len() != spec.alphas.len() {
-        return Err(IgError::Config(format!("{} nodes but {} weights", spec.alphas.len(), spec.weights.len())));
-    }
     let threads = rayon::current_num_threads().max(1);
     let per_chunk = chunk_bytes(model, spec.memory_budget);
     let blocks = step_blocks(spec.alphas.len(), groups.len(), threads, per_chunk, model.bytes_per_row());
@@ -194,32 +254,7 @@ pub fn integrate_targets<T: Float, M: Explainable + ?Sized>(
         }
     }
 
-    let eval_chunk = (spec.memory_budget / model.bytes_per_row().max(1)).max(1);
-    let outputs = outputs_targets::<T, M>(model, x, targets, spec.output, eval_chunk);
-    let baseline_outputs = outputs_targets::<T, M>(model, baselines, targets, spec.output, eval_chunk);
-    let kf = k as f64;
-    let results = sums
-        .into_iter()
-        .zip(outputs)
-        .zip(baseline_outputs)
-        .zip(gradients_computed)
-        .map(|(((sums, output), base), gradients_computed)| {
-            let mut attributions = Tensor::<f64>::zeros(x.raw_dim());
-            for (p, g) in sums.iter().enumerate() {
-                let (rr, kk) = (p / k, p % k);
-                let xr = x.index_axis(Axis(0), rr);
-                let bk = baselines.index_axis(Axis(0), kk);
-                let mut dst = attributions.index_axis_mut(Axis(0), rr);
-                // Row-major walk of one row: dst, xr, bk and g share it.
-                for ((d, (&xv, &bv)), &gv) in dst.iter_mut().zip(xr.iter().zip(bk.iter())).zip(g) {
-                    *d += (xv - bv) * gv / kf;
-                }
-            }
-            let baseline_output = base.iter().sum::<f64>() / kf;
-            PassResult { attributions, output, baseline_output, chunks, gradients_computed }
-        })
-        .collect();
-    Ok(results)
+    Ok(PathSums { sums, chunks, gradients_computed })
 }
 
 /// The chunks [`integrate`] runs for `pairs` (row, baseline) pairs and
