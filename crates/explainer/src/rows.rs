@@ -152,8 +152,9 @@ impl<'a> Parts<'a> {
         let x = &self.inputs.x;
         let width = x.len() / x.shape()[0].max(1);
         let part = x.slice_axis(Axis(0), (start..end).into()).to_owned();
-        // The probabilities (an f64 forward) run beside the pass, not before
-        // it: for one row they fill a thread's wait for the last block.
+        // The probabilities (a forward and a softmax) run beside the pass,
+        // not before it: for one row they fill a thread's wait for the last
+        // block.
         let (probabilities, all) = rayon::join(
             || self.model.probabilities(&part),
             || explain_targets(&self.function, &part, self.baseline, self.cfg, &self.classes),

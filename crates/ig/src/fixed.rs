@@ -49,7 +49,7 @@ pub struct PassSpec<'a> {
     pub target: usize,
     /// Probability or logit.
     pub output: Output,
-    /// Bytes of tape a chunk may use.
+    /// Bytes of tape the chunks running at once (one per thread) may use.
     pub memory_budget: usize,
 }
 
@@ -319,7 +319,10 @@ fn step_blocks(
     per_chunk: usize,
     bytes_per_point: usize,
 ) -> Vec<std::ops::Range<usize>> {
-    let fit = (per_chunk / bytes_per_point.max(1)).clamp(1, n.max(1));
+    if n == 0 {
+        return Vec::new();
+    }
+    let fit = (per_chunk / bytes_per_point.max(1)).clamp(1, n);
     let pieces = if paths < threads {
         let per_round = threads.div_ceil(paths.max(1));
         (n.div_ceil(fit).div_ceil(per_round) * per_round).min(n.max(1))

@@ -1,7 +1,8 @@
 //! Bounded resources and finite results: a path of more steps than one
 //! chunk holds (its share of the memory budget, at most `CHUNK_POINTS`)
 //! is walked in blocks of steps, with bitwise the same result whatever the
-//! blocks (12-point blocks against one-point blocks); any non-finite
+//! blocks (12-point blocks against one-point blocks), and `chunk_plan`
+//! lists the chunks the pass runs; any non-finite
 //! `F(x)`, baseline output or gradient is an error naming the row, for
 //! every integration.
 
@@ -69,15 +70,49 @@ fn a_non_finite_value_is_an_error_for_every_integration_never_converged() {
     assert!(matches!(e, IgError::NonFinite { row: None, .. }) && e.to_string().contains("baseline"), "{e}");
 }
 
+/// [`common::Net`] that records the rows of every forward on tracked
+/// points (the path chunks; `F(x)` and `F(b)` run on constants).
+struct Recording {
+    net: common::Net,
+    chunks: std::sync::Mutex<Vec<usize>>,
+}
+
+impl glassbox_ig::Explainable for Recording {
+    fn row_shape(&self) -> Vec<usize> {
+        self.net.row_shape()
+    }
+    fn n_outputs(&self) -> usize {
+        self.net.n_outputs()
+    }
+    fn forward_f32(&self, x: &Var<f32>) -> Var<f32> {
+        if x.requires_grad() {
+            self.chunks.lock().unwrap().push(x.shape()[0]);
+        }
+        self.net.forward_f32(x)
+    }
+    fn forward_f64(&self, x: &Var<f64>) -> Var<f64> {
+        self.net.forward_f64(x)
+    }
+    fn bytes_per_row(&self) -> usize {
+        self.net.bytes_per_row()
+    }
+}
+
 #[test]
 fn the_chunk_plan_is_the_chunks_the_pass_runs() {
     use glassbox_ig::integrate::{chunk_plan, integrate, PassSpec};
-    let net = common::Net { gain: 0.5, sharpness: 1.0 };
+    use glassbox_ig::Explainable;
+    let model = Recording { net: common::Net { gain: 0.5, sharpness: 1.0 }, chunks: Default::default() };
     for threads in [1, 2, 3] {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        for rows in [1, 2, 5] {
-            for (steps, budget) in [(50, 64 << 20), (50, 1 << 10), (7, 64 << 20), (3000, 1 << 20)] {
-                let (alphas, weights) = Method::GaussLegendre.nodes(steps).unwrap();
+        for (rows, baselines) in [(1, 1), (2, 1), (5, 1), (1, 2), (3, 2)] {
+            // Budgets of 1 KiB (one point per chunk), 64 KiB (several pairs
+            // of a short path per chunk) and 64 MiB (CHUNK_POINTS points).
+            for (steps, budget) in
+                [(50, 64 << 20), (50, 1 << 10), (7, 64 << 10), (3, 64 << 10), (3000, 1 << 20), (0, 1 << 20)]
+            {
+                let (alphas, weights) =
+                    if steps == 0 { (vec![], vec![]) } else { Method::GaussLegendre.nodes(steps).unwrap() };
                 let spec = PassSpec {
                     alphas: &alphas,
                     weights: &weights,
@@ -86,13 +121,25 @@ fn the_chunk_plan_is_the_chunks_the_pass_runs() {
                     memory_budget: budget,
                 };
                 let x = common::saturated_rows(rows);
-                let b = ndarray::Array2::<f64>::zeros((1, x.shape()[1])).into_dyn();
+                let b = ndarray::Array2::<f64>::zeros((baselines, model.row_shape()[0])).into_dyn();
+                model.chunks.lock().unwrap().clear();
                 let (plan, pass) = pool.install(|| {
-                    (chunk_plan(&net, rows, steps, budget), integrate::<f32, _>(&net, &x, &b, &spec).unwrap())
+                    (
+                        chunk_plan(&model, rows * baselines, steps, budget),
+                        integrate::<f32, _>(&model, &x, &b, &spec).unwrap(),
+                    )
                 });
-                let at = format!("{threads} threads, {rows} rows, {steps} steps, budget {budget}");
+                let at =
+                    format!("{threads} threads, {rows} rows × {baselines} baselines, {steps} steps, budget {budget}");
                 assert_eq!(plan.len(), pass.chunks, "{at}: {plan:?}");
-                assert_eq!(plan.iter().map(|&(p, n)| p * n).sum::<usize>(), rows * steps, "{at}");
+                // Each chunk's stacked points, as the forwards saw them
+                // (in any order: chunks run in parallel).
+                let mut planned: Vec<usize> = plan.iter().map(|&(pairs, points)| pairs * points).collect();
+                let mut seen = model.chunks.lock().unwrap().clone();
+                planned.sort_unstable();
+                seen.sort_unstable();
+                assert_eq!(planned, seen, "{at}");
+                assert_eq!(planned.iter().sum::<usize>(), rows * baselines * steps, "{at}");
             }
         }
     }
