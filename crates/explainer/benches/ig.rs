@@ -48,7 +48,11 @@ fn bench(c: &mut Criterion) {
     // the pass plans them on `threads` threads.
     let chunk_points = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| chunk_plan(&f, 1000, cfg.steps, cfg.memory_budget)).iter().map(|c| c.1).max().unwrap_or(1)
+        pool.install(|| chunk_plan(&f, 1000, cfg.steps, cfg.memory_budget))
+            .iter()
+            .map(|&(pairs, points)| pairs * points)
+            .max()
+            .unwrap_or(1)
     };
     eprintln!(
         "IG FLOP per point {:.3} M (per block: linear {} ×2, attention {} ×3; last block {} ×2, {} ×3); points per chunk: {} (1 thread), {} (2 threads)",
