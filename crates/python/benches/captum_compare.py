@@ -19,7 +19,9 @@ of ``--sizes`` (default 1,100,10000: the first n rows of ``--data``), with
                   method="gausslegendre", internal_batch_size=B)
 
 after warm-up, the three alternating within each repetition (process,
-in-process, Captum), and prints the median seconds, the ratios Captum /
+in-process, Captum; each after a pause of ``--settle`` seconds, default
+0.3, so that none runs beside torch's OpenMP workers still spinning from
+Captum's last call), and prints the median seconds, the ratios Captum /
 ours (> 1: ours is faster) and how far ours and Captum's attributions are
 apart, as a markdown table; ``--json PATH`` also writes every time.
 
@@ -184,9 +186,16 @@ def run_case(args, model_path, model, twin, features, x64, x_raw, reps):
     t_proc, t_ours, t_theirs = [], [], []
     a_ours = a_theirs = None
     for _ in range(reps):
+        # Each side starts on an idle machine: torch's OpenMP workers spin
+        # for a while after Captum's call, and without the pause the next
+        # repetition's process ran beside them (one row: median 17.6 ms
+        # right after Captum against 15.2 ms 0.3 s later).
+        time.sleep(args.settle)
         t_proc.append(run_process(cmd))
+        time.sleep(args.settle)
         t, a_ours = timed(ours)
         t_ours.append(t)
+        time.sleep(args.settle)
         t, a_theirs = timed(lambda: captum_attribute(cig, x32, best))
         t_theirs.append(t)
     p, g, c = statistics.median(t_proc), statistics.median(t_ours), statistics.median(t_theirs)
@@ -321,7 +330,10 @@ def write_json(args, run: dict, labels: dict, results: list, **settings) -> None
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_common_arguments(ap)
+    ap.add_argument("--settle", type=float, default=0.3, help="seconds of pause before each timed call, so no side runs beside the last one's spinning threads (default: %(default)s)")
     args = ap.parse_args()
+    if args.settle < 0:
+        raise SystemExit(f"--settle {args.settle}: must be ≥ 0")
     sizes, reps = sizes_and_reps(args)
 
     import glassbox
