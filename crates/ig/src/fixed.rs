@@ -194,8 +194,7 @@ fn path_sums<T: Float, M: Explainable + ?Sized>(
     // continuing the previous one, so the additions (and the bits) are
     // those of one block.
     let threads = rayon::current_num_threads().max(1);
-    let per_chunk = chunk_bytes(model, spec.memory_budget);
-    let blocks = step_blocks(spec.alphas.len(), groups.len(), threads, per_chunk, model.bytes_per_row());
+    let blocks = path_blocks(model, spec.alphas.len(), groups.len(), spec.memory_budget);
     let points = |b: &std::ops::Range<usize>| PointSpec {
         nodes: &spec.alphas[b.clone()],
         seeds: &spec.weights[b.clone()],
@@ -289,14 +288,24 @@ pub fn chunk_plan<M: Explainable + ?Sized>(
     steps: usize,
     memory_budget: usize,
 ) -> Vec<(usize, usize)> {
-    let threads = rayon::current_num_threads().max(1);
-    let per_chunk = chunk_bytes(model, memory_budget);
     let mut plan = Vec::new();
-    for block in step_blocks(steps, pairs, threads, per_chunk, model.bytes_per_row()) {
+    for block in path_blocks(model, steps, pairs, memory_budget) {
         let per = groups_per_chunk(model, memory_budget, block.len());
         plan.extend((0..pairs).step_by(per).map(|start| ((start + per).min(pairs) - start, block.len())));
     }
     plan
+}
+
+/// The blocks of steps `0..n` the pass walks `paths` paths in, on the
+/// current rayon pool ([`step_blocks`] with this model's chunk size).
+fn path_blocks<M: Explainable + ?Sized>(
+    model: &M,
+    n: usize,
+    paths: usize,
+    memory_budget: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let threads = rayon::current_num_threads().max(1);
+    step_blocks(n, paths, threads, chunk_bytes(model, memory_budget), model.bytes_per_row())
 }
 
 /// Per-point gradient values (f64) the pass may keep at once to run its
@@ -325,9 +334,9 @@ fn step_blocks(
     let fit = (per_chunk / bytes_per_point.max(1)).clamp(1, n);
     let pieces = if paths < threads {
         let per_round = threads.div_ceil(paths.max(1));
-        (n.div_ceil(fit).div_ceil(per_round) * per_round).min(n.max(1))
+        (n.div_ceil(fit).div_ceil(per_round) * per_round).min(n)
     } else {
-        n.div_ceil(fit).max(1)
+        n.div_ceil(fit)
     };
     // The longer blocks first, so that a thread's next block is never
     // longer than its first (whose buffers it reuses).

@@ -361,7 +361,7 @@ def main() -> None:
     print(f"load average after: {fmt_load(load_after)}")
     print()
     for path in args.models:
-        print(f"{labels[path]}, data {Path(args.data).name}, 50 Gauss–Legendre steps, zero baseline, {args.threads} threads:")
+        print(f"{labels[path]}, data {Path(args.data).name}, 50 Gauss–Legendre steps, zero baseline, {args.threads} threads, {args.settle} s pause before each timed call:")
         print()
         print(
             "| rows | ours whole process (s) | ours in-process (s) | Captum attribute (s) | Captum / ours-process "
@@ -383,7 +383,7 @@ def main() -> None:
     print("versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
 
     run = {"versions": versions, "spawn_seconds": spawn, "load_before": load_before, "load_after": load_after}
-    write_json(args, run, labels, results, steps=N_STEPS, method="gausslegendre")
+    write_json(args, run, labels, results, steps=N_STEPS, method="gausslegendre", settle_seconds=args.settle)
 
 
 if __name__ == "__main__":
