@@ -4,7 +4,7 @@
 //! columns, the dropout mask, and the task's scratch rows.
 
 use super::Dims;
-use crate::small_gemm::LANES;
+use crate::small_gemm::{Slot, LANES};
 use crate::Real;
 
 /// A sequence's `[S_q, d]` rows transposed into `out` (`d` rows of `sp`
@@ -34,33 +34,31 @@ impl<T: Real> Scratch<T> {
     }
 }
 
-/// `sums[..sp] ← Σ_{k<S} a[k]·b[k]` (or `Σ a[k]` without `b`) for rows
-/// `a[k], b[k]` of `sp`, column by column, in the order of a lane-parallel
-/// sum along one row: [`LANES`] partial sums by `k mod LANES`, each from
-/// zero in increasing `k`, then halves added pairwise (as [`crate::vector::tree_sum`]).
-/// `sums` holds [`LANES`] rows of `sp`; every column is independent, so
-/// the work is whole vectors with no sum across lanes.
+/// `sums[..sp] ← Σ_{k<S} a[k]·b[k]` for rows `a[k], b[k]` of `sp`,
+/// column by column, in the order of a lane-parallel sum along one row:
+/// [`LANES`] partial sums by `k mod LANES`, each from zero in increasing
+/// `k`, then halves added pairwise ([`fold_partial_sums`], as
+/// [`crate::vector::tree_sum`]). `sums` holds [`LANES`] rows of `sp`;
+/// every column is independent, so the work is whole vectors with no sum
+/// across lanes.
 #[inline(always)]
-fn column_sums<T: Real>(a: &[T], b: Option<&[T]>, sp: usize, sums: &mut [T]) {
+fn column_dots<T: Real>(a: &[T], b: &[T], sp: usize, sums: &mut [T]) {
     for v in sums.iter_mut() {
         *v = T::zero();
     }
-    for (k, row) in a.chunks_exact(sp).enumerate() {
-        let lane = k % LANES;
-        let acc = &mut sums[lane * sp..(lane + 1) * sp];
-        match b {
-            None => {
-                for (o, &x) in acc.iter_mut().zip(row) {
-                    *o += x;
-                }
-            }
-            Some(b) => {
-                for ((o, &x), &y) in acc.iter_mut().zip(row).zip(&b[k * sp..(k + 1) * sp]) {
-                    *o += x * y;
-                }
-            }
+    for (k, (row, b)) in a.chunks_exact(sp).zip(b.chunks_exact(sp)).enumerate() {
+        let acc = &mut sums[(k % LANES) * sp..(k % LANES + 1) * sp];
+        for ((o, &x), &y) in acc.iter_mut().zip(row).zip(b) {
+            *o += x * y;
         }
     }
+    fold_partial_sums(sums, sp);
+}
+
+/// Adds [`LANES`] rows of `sp` partial sums into the first, halves
+/// pairwise: row `l` gets row `l + w` for `w = LANES/2, …, 1`.
+#[inline(always)]
+fn fold_partial_sums<T: Real>(sums: &mut [T], sp: usize) {
     let mut width = LANES / 2;
     while width > 0 {
         let (lo, hi) = sums.split_at_mut(width * sp);
@@ -71,16 +69,19 @@ fn column_sums<T: Real>(a: &[T], b: Option<&[T]>, sp: usize, sums: &mut [T]) {
     }
 }
 
-/// `xᵀ ← softmax(c·xᵀ)` for scores stored transposed (`S` rows of keys,
-/// `sp` columns of queries): per column, the maximum and the sum run down
-/// the rows, so every step is a whole vector of queries. The maximum is
-/// exact in any order and the sum has [`column_sums`]' order, so the bits
+/// `pᵀ ← softmax(c·xᵀ)` for scores stored transposed (`S` rows of keys,
+/// `sp` columns of queries), written into `out`; `x` is left holding
+/// the exponentials. Per column, the maximum and the sum run down the
+/// rows, so every step is a whole vector of queries, and the sum is
+/// taken as the exponentials are written (the order of
+/// [`column_dots`]: partial sums by `k mod LANES`, then
+/// [`fold_partial_sums`]). The maximum is exact in any order, so the bits
 /// are those of a row-wise softmax with lane-parallel partial sums.
 /// `columns` holds [`LANES`] + 1 rows of `sp`. Plain `for` loops
 /// throughout: an iterator's `fold` may stay a call compiled for the
 /// baseline, outside [`crate::vector::wide`]'s vector unit.
 #[inline(always)]
-pub(super) fn softmax_columns<T: Real>(x: &mut [T], sp: usize, scale: T, columns: &mut [T]) {
+pub(super) fn softmax_columns<T: Real, O: Slot<T>>(x: &mut [T], sp: usize, scale: T, columns: &mut [T], out: &mut [O]) {
     let (sums, max) = columns.split_at_mut(LANES * sp);
     for v in max.iter_mut() {
         *v = T::neg_infinity();
@@ -91,15 +92,20 @@ pub(super) fn softmax_columns<T: Real>(x: &mut [T], sp: usize, scale: T, columns
             *m = m.max(*v);
         }
     }
-    for row in x.chunks_exact_mut(sp) {
-        for (v, &m) in row.iter_mut().zip(max.iter()) {
+    for v in sums.iter_mut() {
+        *v = T::zero();
+    }
+    for (k, row) in x.chunks_exact_mut(sp).enumerate() {
+        let acc = &mut sums[(k % LANES) * sp..(k % LANES + 1) * sp];
+        for ((v, &m), t) in row.iter_mut().zip(max.iter()).zip(acc) {
             *v = (*v - m).exp_inline();
+            *t += *v;
         }
     }
-    column_sums(x, None, sp, sums);
-    for row in x.chunks_exact_mut(sp) {
-        for (v, &t) in row.iter_mut().zip(&sums[..sp]) {
-            *v /= t;
+    fold_partial_sums(sums, sp);
+    for (orow, row) in out.chunks_exact_mut(sp).zip(x.chunks_exact(sp)) {
+        for ((o, &v), &t) in orow.iter_mut().zip(row).zip(&sums[..sp]) {
+            o.set(v / t);
         }
     }
 }
@@ -109,7 +115,7 @@ pub(super) fn softmax_columns<T: Real>(x: &mut [T], sp: usize, scale: T, columns
 #[inline(always)]
 pub(super) fn softmax_backward_columns<T: Real>(dx: &mut [T], p: &[T], sp: usize, scale: T, columns: &mut [T]) {
     let sums = &mut columns[..LANES * sp];
-    column_sums(dx, Some(p), sp, sums);
+    column_dots(dx, p, sp, sums);
     for (row, prow) in dx.chunks_exact_mut(sp).zip(p.chunks_exact(sp)) {
         for ((g, &p), &dot) in row.iter_mut().zip(prow).zip(&sums[..sp]) {
             *g = p * (*g - dot) * scale;

@@ -154,16 +154,17 @@ fn forward<T: Real>(
                 for (h, p) in probs.chunks_exact_mut(s * sp).enumerate() {
                     let kh = Strided { data: &k[h * dh..], rs: d, cs: 1 };
                     small_gemm(s, dh, sp, kh, &qt[h * dh * sp..], sp, x, sp); // (Q_h K_hᵀ)ᵀ = K_h Q_hᵀ
-                    softmax_columns(x, sp, scale, columns);
-                    for (p, &v) in p.iter_mut().zip(x.iter()) {
-                        *p = MaybeUninit::new(v);
-                    }
+                    softmax_columns(x, sp, scale, columns, p);
+                    // SAFETY: `softmax_columns` wrote every element of `p`
+                    // (all S rows of sp columns), and `MaybeUninit<T>` has
+                    // `T`'s layout.
+                    let p: &[T] = unsafe { std::slice::from_raw_parts(p.as_ptr().cast::<T>(), p.len()) };
                     let used = match ms {
                         Some(ms) => {
-                            masked(x, seq(ms, i * heads + h, sq * s), dims, pm);
+                            masked(p, seq(ms, i * heads + h, sq * s), dims, pm);
                             &pm[..]
                         }
-                        None => &x[..],
+                        None => p,
                     };
                     let p = Strided { data: used, rs: 1, cs: sp }; // P̃, read through P̃ᵀ
                     small_gemm(sq, s, dh, p, &v[h * dh..], d, &mut ctx[h * dh..], d);
@@ -180,8 +181,9 @@ fn forward<T: Real>(
     }
     // SAFETY: each sequence's task writes all of its `[S_q, d]` context
     // rows (`small_gemm` writes its whole S_q×d_h window, and the heads
-    // cover the d columns) and all of its `[H, S, sp]` probabilities (one
-    // copy of the S×sp scratch per head); the tasks cover all N sequences.
+    // cover the d columns) and all of its `[H, S, sp]` probabilities
+    // (`softmax_columns` writes each head's S×sp map); the tasks cover all
+    // N sequences.
     // With S_q·d = 0 or H·S = 0 (sp = 0 when S_q = 0) both are empty.
     unsafe { (ctx.assume_init(), Arc::new(probs.assume_init())) }
 }
