@@ -15,7 +15,7 @@
 
 use std::mem::MaybeUninit;
 
-use ndarray::{ArrayView1, ArrayViewD, ArrayViewMut1, ArrayViewMutD, Axis, Dimension, Ix2, Ix3, Ix4, IxDyn, Zip};
+use ndarray::{ArrayViewD, ArrayViewMut1, ArrayViewMutD, Axis, Dimension, Ix2, Ix3, Ix4, IxDyn, Zip};
 use rayon::prelude::*;
 
 use crate::pool;
@@ -212,11 +212,18 @@ fn rows<T: Real>(full: &[T], part: &[T], shape: &[usize], f: impl Fn(T, T) -> T 
 
 /// `v` copied into a new standard-layout tensor. A contiguous source is one
 /// `memcpy` (cheaper than zeroing a buffer to copy into it in parallel); a
-/// strided one is gathered in parallel, with fixed-rank indexing for up to
-/// four axes.
+/// small one whose last axis is contiguous (a slice of tokens, the [CLS]
+/// row) is copied a row at a time; any other strided one is gathered,
+/// in parallel when large, with fixed-rank indexing for up to four axes.
 pub(crate) fn to_standard<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
-    if v.len() < PARALLEL_MIN_LEN || v.is_standard_layout() {
-        return v.as_standard_layout().into_owned();
+    if v.is_standard_layout() {
+        return v.to_owned();
+    }
+    if v.len() < PARALLEL_MIN_LEN {
+        return match v.ndim() > 0 && v.strides().last() == Some(&1) {
+            true => copy_rows(v),
+            false => v.as_standard_layout().into_owned(),
+        };
     }
     let mut out = Tensor::<T>::zeros(v.raw_dim());
     fn gather<T: Real, D: Dimension>(out: ArrayViewMutD<'_, T>, v: ArrayViewD<'_, T>) {
@@ -232,13 +239,23 @@ pub(crate) fn to_standard<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
     out
 }
 
+/// `v`, whose last axis is contiguous, copied a whole row (lane of the
+/// last axis) at a time into standard layout: ndarray's own copy of a
+/// strided view goes element by element through its index iterator.
+fn copy_rows<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
+    let mut out = Vec::with_capacity(v.len());
+    for row in v.rows() {
+        out.extend_from_slice(row.to_slice().expect("the last axis is contiguous"));
+    }
+    Tensor::from_shape_vec(v.raw_dim(), out).expect("as many elements as the view")
+}
+
 /// `v.to_owned()`: a view contiguous in memory keeps its strides (one
 /// `memcpy`), any other becomes standard (gathered in parallel).
 pub(crate) fn to_owned<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
-    if v.len() < PARALLEL_MIN_LEN || v.as_slice_memory_order().is_some() {
-        v.to_owned()
-    } else {
-        to_standard(v)
+    match v.as_slice_memory_order().is_some() {
+        true => v.to_owned(),
+        false => to_standard(v),
     }
 }
 
@@ -255,9 +272,31 @@ pub(crate) fn for_lanes<T: Real>(y: &mut Tensor<T>, axis: usize, f: impl Fn(Arra
     }
 }
 
-/// The sum of a contiguous lane, in ndarray's order (`ArrayBase::sum`).
+/// The sum of a contiguous lane in the order `ArrayBase::sum` uses for
+/// one (so the bits are ndarray's): eight partial sums `p_j` over
+/// `x[8i + j]` for the whole blocks of 8, then
+/// `(((0 + (p₀+p₄)) + (p₁+p₅)) + (p₂+p₆)) + (p₃+p₇)`, then the last
+/// `len mod 8` elements in order. Written out and `#[inline(always)]` so
+/// it runs inside the caller's [`wide`] loop instead of as a call
+/// compiled for the baseline.
+#[inline(always)]
 pub(crate) fn lane_sum<T: Real>(lane: &[T]) -> T {
-    ArrayView1::from(lane).sum()
+    let blocks = lane.chunks_exact(8);
+    let rest = blocks.remainder();
+    let mut p = [T::zero(); 8];
+    for block in blocks {
+        for (p, &x) in p.iter_mut().zip(block) {
+            *p += x;
+        }
+    }
+    let mut acc = T::zero();
+    for j in 0..4 {
+        acc += p[j] + p[j + 4];
+    }
+    for &x in rest {
+        acc += x;
+    }
+    acc
 }
 
 /// `v.sum_axis(axis)`, bit for bit, in parallel when large.
@@ -315,6 +354,7 @@ pub(crate) fn column_sums<T: Real>(a: &[T], cols: usize, b: Option<&[T]>) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray::ArrayView1;
 
     /// The parallel sum keeps ndarray's association order bit for bit, for
     /// every axis and for standard, permuted and sliced layouts.
@@ -331,6 +371,35 @@ mod tests {
                 assert_eq!(ours.shape(), theirs.shape());
                 assert!(ours.iter().zip(&theirs).all(|(a, b)| a.to_bits() == b.to_bits()), "axis {axis}");
             }
+        }
+    }
+
+    /// `lane_sum` gives `ArrayBase::sum`'s bits for lanes of every length
+    /// around the blocks of 8, on the baseline and the widest vector path.
+    #[test]
+    fn lane_sum_gives_the_bits_of_ndarray() {
+        for len in 0..100usize {
+            let lane: Vec<f32> = (0..len).map(|i| (((i * 37 + len) % 101) as f32 - 50.0) * 0.0137).collect();
+            let theirs = ArrayView1::from(&lane[..]).sum().to_bits();
+            assert_eq!(lane_sum(&lane).to_bits(), theirs, "len {len}");
+            assert_eq!(wide(|| lane_sum(&lane)).to_bits(), theirs, "len {len}, vector path");
+        }
+    }
+
+    /// A strided view whose last axis is contiguous (the [CLS] row, a
+    /// slice of tokens) is copied a row at a time into the same values in
+    /// standard layout; `to_owned` keeps a contiguous view's values.
+    #[test]
+    fn strided_views_are_copied_into_standard_layout() {
+        let t = Tensor::<f32>::from_shape_fn(IxDyn(&[5, 7, 3]), |i| (i[0] * 100 + i[1] * 10 + i[2]) as f32);
+        let sliced = t.slice_axis(Axis(1), ndarray::Slice::from(2..5));
+        let transposed = t.view().permuted_axes(IxDyn(&[0, 2, 1]));
+        for v in [sliced, transposed, t.view()] {
+            for copy in [to_standard(v.view()), to_owned(v.view())] {
+                assert_eq!(copy, v);
+                assert!(copy.as_slice_memory_order().is_some());
+            }
+            assert!(to_standard(v.view()).is_standard_layout());
         }
     }
 }

@@ -77,16 +77,36 @@ impl<T: Real> Var<T> {
         record(y, &[self], move |g, _| vec![Some(scatter_rows(&g, &indices, &shape))])
     }
 
-    /// Concatenation along `axis`.
+    /// Concatenation along `axis`, in standard layout (ndarray's
+    /// `concatenate` puts `axis` outermost in memory, and every op after
+    /// a tokenizer's concat then copied its input back).
+    ///
+    /// ```
+    /// use glassbox_autodiff::Var;
+    /// use ndarray::array;
+    /// let a = Var::constant(array![[[1.0f64, 2.0]], [[3.0, 4.0]]].into_dyn()); // [2, 1, 2]
+    /// let b = Var::constant(array![[[5.0, 6.0], [7.0, 8.0]], [[9.0, 10.0], [11.0, 12.0]]].into_dyn());
+    /// let y = Var::concat(&[a, b], 1);
+    /// assert_eq!(y.shape(), [2, 3, 2]);
+    /// assert!(y.value().is_standard_layout());
+    /// assert_eq!(y.value().as_slice().unwrap(), &[1.0, 2.0, 5.0, 6.0, 7.0, 8.0, 3.0, 4.0, 9.0, 10.0, 11.0, 12.0]);
+    /// ```
     ///
     /// # Panics
     /// If `parts` is empty or the other axes differ.
     pub fn concat(parts: &[Var<T>], axis: usize) -> Var<T> {
         assert!(!parts.is_empty(), "concat of nothing");
-        let views: Vec<_> = parts.iter().map(|p| p.value().view()).collect();
-        let y = ndarray::concatenate(Axis(axis), &views).unwrap_or_else(|e| {
-            panic!("concat on axis {axis}: {e} ({:?})", parts.iter().map(Var::shape).collect::<Vec<_>>())
-        });
+        let first = parts[0].shape();
+        assert!(
+            axis < first.len()
+                && parts.iter().all(|p| {
+                    let s = p.shape();
+                    s.len() == first.len() && s[..axis] == first[..axis] && s[axis + 1..] == first[axis + 1..]
+                }),
+            "concat on axis {axis}: {:?}",
+            parts.iter().map(Var::shape).collect::<Vec<_>>()
+        );
+        let y = concat_standard(parts, axis);
         let lens: Vec<usize> = parts.iter().map(|p| p.shape()[axis]).collect();
         let refs: Vec<&Var<T>> = parts.iter().collect();
         record(y, &refs, move |g, needs| {
@@ -101,6 +121,24 @@ impl<T: Real> Var<T> {
                 .collect()
         })
     }
+}
+
+/// The parts laid side by side along `axis` in a standard-layout tensor:
+/// for each index of the axes before `axis`, each part's contiguous block
+/// of `len × (the axes after)` elements in turn.
+fn concat_standard<T: Real>(parts: &[Var<T>], axis: usize) -> Tensor<T> {
+    let mut shape = parts[0].shape().to_vec();
+    shape[axis] = parts.iter().map(|p| p.shape()[axis]).sum();
+    let (outer, inner) = (shape[..axis].iter().product::<usize>(), shape[axis + 1..].iter().product::<usize>());
+    let values: Vec<_> = parts.iter().map(|p| p.value().as_standard_layout()).collect();
+    let mut out = Vec::with_capacity(shape.iter().product());
+    for o in 0..outer {
+        for v in &values {
+            let block = v.shape()[axis] * inner;
+            out.extend_from_slice(&v.as_slice().expect("standard layout")[o * block..(o + 1) * block]);
+        }
+    }
+    Tensor::from_shape_vec(IxDyn(&shape), out).expect("the parts' elements fill the shape")
 }
 
 /// `∂x[j] = Σ_{i: indices[i] = j} g[i]` into zeros of `shape`: each row

@@ -9,7 +9,7 @@
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
-use ndarray::{Array1, ArrayView1};
+use ndarray::Array1;
 
 use rayon::prelude::*;
 
@@ -105,7 +105,7 @@ impl<T: Real> Var<T> {
                             let lanes = c.chunks_mut(d.max(1)).zip(xs[start..].chunks(d.max(1)));
                             for ((gl, xh), &r) in lanes.zip(&rstd[start / d.max(1)..]) {
                                 gl.iter_mut().zip(&gamma_v).for_each(|(v, &w)| *v *= w);
-                                let mean_g = ArrayView1::from(&*gl).sum() / n;
+                                let mean_g = lane_sum(gl) / n;
                                 let mean_gx = sum_by_lanes(gl, xh, |a, b| a * b) / n;
                                 gl.iter_mut().zip(xh).for_each(|(v, &xh)| *v = r * (*v - mean_g - xh * mean_gx));
                             }
