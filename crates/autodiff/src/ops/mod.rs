@@ -5,6 +5,7 @@ mod attention;
 mod cross_entropy;
 pub mod dropout;
 mod elementwise;
+mod feature_affine;
 mod index;
 mod layer_norm;
 mod linear;

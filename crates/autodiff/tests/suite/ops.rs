@@ -267,6 +267,38 @@ fn attention_equals_the_composed_ops() {
 }
 
 #[test]
+fn feature_affine_toward_input_weight_and_bias() {
+    check(|v| v[0].feature_affine(&v[1], &v[2]), vec![rand(&[3, 4], 60), rand(&[4, 5], 61), rand(&[4, 5], 62)]);
+    // A transposed (non-standard) input.
+    let zt = rand(&[4, 3], 63).reversed_axes();
+    check(|v| v[0].feature_affine(&v[1], &v[2]), vec![zt, rand(&[4, 5], 64), rand(&[4, 5], 65)]);
+}
+
+/// The fused per-feature affine map gives the bits of the composed ops
+/// `z.unsqueeze(2).mul(W).add(B)` it replaces in the tokenizer, values and
+/// all three gradients, in f32, with lanes longer and shorter than 8.
+#[test]
+fn feature_affine_gives_the_bits_of_the_composed_ops() {
+    for (n, f, d) in [(5, 7, 64), (3, 4, 5), (2, 3, 17), (0, 3, 8)] {
+        let to32 = |t: Tensor<f64>| t.mapv(|v| v as f32);
+        let (z, w, b) = (to32(rand(&[n, f], 70)), to32(rand(&[f, d], 71)), to32(rand(&[f, d], 72)));
+        let seed = to32(rand(&[n, f, d], 73));
+        let run = |fused: bool| {
+            let tape = Tape::new();
+            let (zv, wv, bv) = (tape.leaf(z.clone()), tape.leaf(w.clone()), tape.leaf(b.clone()));
+            let y = if fused { zv.feature_affine(&wv, &bv) } else { zv.unsqueeze(2).mul(&wv).add(&bv) };
+            let g = y.backward_with(seed.clone());
+            let mut bits: Vec<u32> = y.value().iter().map(|v| v.to_bits()).collect();
+            for x in [&zv, &wv, &bv] {
+                bits.extend(g.get(x).unwrap().iter().map(|v| v.to_bits()));
+            }
+            bits
+        };
+        assert_eq!(run(true), run(false), "n {n}, f {f}, d {d}");
+    }
+}
+
+#[test]
 fn weighted_cross_entropy() {
     check(|v| v[0].cross_entropy(&[0, 2, 1, 2], None), vec![rand(&[4, 3], 32)]);
     check(|v| v[0].cross_entropy(&[0, 2, 1, 2], Some(&[0.2, 1.5, 3.0])), vec![rand(&[4, 3], 33)]);

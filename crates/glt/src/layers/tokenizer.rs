@@ -63,7 +63,7 @@ impl Tokenizer {
     pub fn forward<T: Real>(&self, z: &Var<T>, pass: &Pass<'_, T>) -> Var<T> {
         let (w, b) = (pass.p(self.weight), pass.p(self.bias));
         let tokens = match self.position {
-            None => z.unsqueeze(2).mul(w).add(b),         // [N,F,1] ⊙ [F,d] + [F,d]
+            None => z.feature_affine(w, b),               // z[n,f]·W[f,:] + B[f,:]
             Some(p) => z.matmul(w).add(b).add(pass.p(p)), // [N,T,F]·[F,d] + [d] + [T,d]
         };
         let (n, d) = (z.shape()[0], w.shape()[1]);
