@@ -251,7 +251,7 @@ fn copy_rows<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
 }
 
 /// `v.to_owned()`: a view contiguous in memory keeps its strides (one
-/// `memcpy`), any other becomes standard (gathered in parallel).
+/// `memcpy`), any other is copied into standard layout ([`to_standard`]).
 pub(crate) fn to_owned<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
     match v.as_slice_memory_order().is_some() {
         true => v.to_owned(),
@@ -382,7 +382,11 @@ mod tests {
             let lane: Vec<f32> = (0..len).map(|i| (((i * 37 + len) % 101) as f32 - 50.0) * 0.0137).collect();
             let theirs = ArrayView1::from(&lane[..]).sum().to_bits();
             assert_eq!(lane_sum(&lane).to_bits(), theirs, "len {len}");
-            assert_eq!(wide(|| lane_sum(&lane)).to_bits(), theirs, "len {len}, vector path");
+            let vector = wide(
+                #[inline(always)]
+                || lane_sum(&lane),
+            );
+            assert_eq!(vector.to_bits(), theirs, "len {len}, vector path");
         }
     }
 

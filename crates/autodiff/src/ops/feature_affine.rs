@@ -6,7 +6,8 @@
 //! a sum, each rounded), without the broadcast product's element-by-element
 //! walk and without its `[N, F, d]` intermediate. Backward, with
 //! `G = ∂y`: `∂z[n, f] = Σ_j G[n, f, j]·W[f, j]` (summed as ndarray sums
-//! a lane, so the bits are those of the composed ops),
+//! a lane, and not summed at all when `d = 1`, so the bits are those of
+//! the composed ops),
 //! `∂W[f, j] = Σ_n G[n, f, j]·z[n, f]` and `∂B[f, j] = Σ_n G[n, f, j]`
 //! (each from zero over `n` in order, as the broadcasts' backward summed
 //! them).
@@ -41,7 +42,7 @@ impl<T: Real> Var<T> {
         let (zs, ws) = (self.shape(), weight.shape());
         assert!(
             zs.len() == 2 && ws.len() == 2 && ws[0] == zs[1] && bias.shape() == ws,
-            "feature_affine: z {zs:?}, W {ws:?}, B {:?}",
+            "feature_affine: z must be [N, F] and W, B both [F, d]; got z {zs:?}, W {ws:?}, B {:?}",
             bias.shape()
         );
         let (n, f, d) = (zs[0], zs[1], ws[1]);
@@ -85,7 +86,11 @@ impl<T: Real> Var<T> {
                                 for ((p, &g), &w) in prod.iter_mut().zip(gr).zip(&wv[j..j + d]) {
                                     *p = g * w;
                                 }
-                                *dz = lane_sum(&prod);
+                                // A lane of one is not summed at all by the
+                                // composed ops (`sum_to_shape` keeps an axis
+                                // that already has length 1): `g·w`, not
+                                // `0 + g·w`, which differ for −0.
+                                *dz = if d == 1 { prod[0] } else { lane_sum(&prod) };
                             }
                         },
                     );

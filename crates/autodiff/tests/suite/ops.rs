@@ -279,10 +279,18 @@ fn feature_affine_toward_input_weight_and_bias() {
 /// all three gradients, in f32, with lanes longer and shorter than 8.
 #[test]
 fn feature_affine_gives_the_bits_of_the_composed_ops() {
-    for (n, f, d) in [(5, 7, 64), (3, 4, 5), (2, 3, 17), (0, 3, 8)] {
+    // (520, 8, 8) has 33 280 elements, past the composed ops' parallel
+    // paths' threshold; d = 1 with a zero row of W and a negative seed
+    // gives −0 products, which a sum from zero would turn into +0.
+    let cases = [(5, 7, 64), (3, 4, 5), (2, 3, 17), (0, 3, 8), (4, 0, 3), (520, 8, 8), (6, 3, 1)];
+    for (n, f, d) in cases {
         let to32 = |t: Tensor<f64>| t.mapv(|v| v as f32);
-        let (z, w, b) = (to32(rand(&[n, f], 70)), to32(rand(&[f, d], 71)), to32(rand(&[f, d], 72)));
-        let seed = to32(rand(&[n, f, d], 73));
+        let (z, mut w, b) = (to32(rand(&[n, f], 70)), to32(rand(&[f, d], 71)), to32(rand(&[f, d], 72)));
+        let mut seed = to32(rand(&[n, f, d], 73));
+        if d == 1 {
+            w.index_axis_mut(ndarray::Axis(0), 0).fill(0.0);
+            seed.mapv_inplace(|v| -v.abs() - 0.5);
+        }
         let run = |fused: bool| {
             let tape = Tape::new();
             let (zv, wv, bv) = (tape.leaf(z.clone()), tape.leaf(w.clone()), tape.leaf(b.clone()));
@@ -296,6 +304,19 @@ fn feature_affine_gives_the_bits_of_the_composed_ops() {
         };
         assert_eq!(run(true), run(false), "n {n}, f {f}, d {d}");
     }
+}
+
+/// With d = 0 every score is an empty sum: attention gives empty outputs
+/// and gradients (the saved probabilities are written, 1/S each, not left
+/// uninitialised).
+#[test]
+fn attention_of_zero_width() {
+    let tape = Tape::new();
+    let q = tape.leaf(Tensor::<f64>::zeros(ndarray::IxDyn(&[2, 3, 0])));
+    let y = q.attention(&q, &q, 1, None);
+    assert_eq!(y.shape(), [2, 3, 0]);
+    let g = y.backward_with(Tensor::zeros(ndarray::IxDyn(&[2, 3, 0])));
+    assert_eq!(g.get(&q).unwrap().shape(), [2, 3, 0]);
 }
 
 #[test]

@@ -136,3 +136,46 @@ pub(super) fn masked<T: Real>(pt: &[T], m: &[T], dims: Dims, out: &mut [T]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vector::{tree_sum, wide};
+
+    /// `softmax_columns` is, bit for bit, the documented row-wise softmax
+    /// of each query column: scale, maximum, `exp(x − max)`, the sum in
+    /// [`LANES`] partial sums by key index then [`tree_sum`], a division;
+    /// for key counts below, at and off the lane count, on both paths.
+    #[test]
+    fn softmax_columns_has_the_documented_bits() {
+        for (s, sq) in [(5usize, 3usize), (16, 16), (31, 31), (40, 17)] {
+            let sp = sq.next_multiple_of(LANES);
+            let scores: Vec<f32> = (0..s * sp).map(|i| (((i * 37 + s) % 101) as f32 - 50.0) * 0.091).collect();
+            let scale = 0.25f32;
+            let mut want = vec![0f32; s * sp];
+            for q in 0..sp {
+                let max = (0..s).map(|k| scores[k * sp + q] * scale).fold(f32::NEG_INFINITY, f32::max);
+                let e: Vec<f32> = (0..s).map(|k| (scores[k * sp + q] * scale - max).exp_inline()).collect();
+                let mut acc = [0f32; LANES];
+                for (k, &v) in e.iter().enumerate() {
+                    acc[k % LANES] += v;
+                }
+                let total = tree_sum(acc);
+                for k in 0..s {
+                    want[k * sp + q] = e[k] / total;
+                }
+            }
+            for vector in [false, true] {
+                let (mut x, mut columns, mut out) = (scores.clone(), vec![0f32; (LANES + 1) * sp], vec![0f32; s * sp]);
+                let mut run = || softmax_columns(&mut x, sp, scale, &mut columns, &mut out);
+                if vector {
+                    wide(run)
+                } else {
+                    run()
+                }
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&out), bits(&want), "S {s}, S_q {sq}, vector {vector}");
+            }
+        }
+    }
+}

@@ -178,13 +178,19 @@ fn forward<T: Real>(
             .zip(ps.par_chunks_mut(maps))
             .enumerate()
             .for_each_init(|| Scratch::new(dims), |scratch, (i, (c, p))| task(scratch, i, c, p));
+    } else if maps > 0 {
+        // d = 0 with queries and keys: every score is an empty sum, 0, so
+        // each probability is 1/S (what the softmax gives); no context.
+        let uniform = T::one() / T::from_usize(s).expect("key count fits");
+        ps.iter_mut().for_each(|p| _ = p.write(uniform));
     }
     // SAFETY: each sequence's task writes all of its `[S_q, d]` context
     // rows (`small_gemm` writes its whole S_q×d_h window, and the heads
     // cover the d columns) and all of its `[H, S, sp]` probabilities
     // (`softmax_columns` writes each head's S×sp map); the tasks cover all
-    // N sequences.
-    // With S_q·d = 0 or H·S = 0 (sp = 0 when S_q = 0) both are empty.
+    // N sequences. With d = 0 the branch above writes every probability
+    // and the context is empty; with S_q = 0 or H·S = 0 (sp = 0 when
+    // S_q = 0) both are empty.
     unsafe { (ctx.assume_init(), Arc::new(probs.assume_init())) }
 }
 
