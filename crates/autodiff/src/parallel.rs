@@ -220,7 +220,7 @@ pub(crate) fn to_standard<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
         return v.to_owned();
     }
     if v.len() < PARALLEL_MIN_LEN {
-        return match v.ndim() > 0 && v.strides().last() == Some(&1) {
+        return match v.strides().last() == Some(&1) {
             true => copy_rows(v),
             false => v.as_standard_layout().into_owned(),
         };

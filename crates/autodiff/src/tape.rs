@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use ndarray::ArrayD;
 
-use crate::parallel::zip_inplace;
+use crate::parallel::{to_standard, zip_inplace};
 use crate::pool;
 use crate::Real;
 
@@ -169,6 +169,16 @@ impl<T: Real> Var<T> {
     /// The value as a shared pointer.
     pub fn shared(&self) -> Arc<Tensor<T>> {
         Arc::clone(&self.value)
+    }
+
+    /// The value in standard layout as a shared pointer: the value itself
+    /// when it already is, else a standard copy (`to_standard`), for ops
+    /// whose kernels read plain row-major slices.
+    pub(crate) fn shared_standard(&self) -> Arc<Tensor<T>> {
+        match self.value.is_standard_layout() {
+            true => self.shared(),
+            false => Arc::new(to_standard(self.value.view())),
+        }
     }
 
     /// The value, copied only if it is shared.

@@ -46,11 +46,7 @@ impl<T: Real> Var<T> {
             bias.shape()
         );
         let (n, f, d) = (zs[0], zs[1], ws[1]);
-        let standard = |v: &Var<T>| match v.value().is_standard_layout() {
-            true => v.shared(),
-            false => Arc::new(to_standard(v.value().view())),
-        };
-        let (z, w, b) = (standard(self), standard(weight), standard(bias));
+        let (z, w, b) = (self.shared_standard(), weight.shared_standard(), bias.shared_standard());
         let (zv, wv, bv) = (slice(&z), slice(&w), slice(&b));
         let mut y = pool::uninit::<T>(IxDyn(&[n, f, d]));
         let out = y.as_slice_mut().expect("fresh array is contiguous");

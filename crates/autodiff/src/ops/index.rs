@@ -130,7 +130,7 @@ fn concat_standard<T: Real>(parts: &[Var<T>], axis: usize) -> Tensor<T> {
     let mut shape = parts[0].shape().to_vec();
     shape[axis] = parts.iter().map(|p| p.shape()[axis]).sum();
     let (outer, inner) = (shape[..axis].iter().product::<usize>(), shape[axis + 1..].iter().product::<usize>());
-    let values: Vec<_> = parts.iter().map(|p| p.value().as_standard_layout()).collect();
+    let values: Vec<_> = parts.iter().map(Var::shared_standard).collect();
     let mut out = Vec::with_capacity(shape.iter().product());
     for o in 0..outer {
         for v in &values {

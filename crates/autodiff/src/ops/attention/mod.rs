@@ -94,11 +94,7 @@ impl<T: Real> Var<T> {
         if let Some(m) = &mask {
             assert_eq!(m.shape(), [n, heads, sq, s], "attention: dropout mask shape");
         }
-        let standard = |t: &Var<T>| match t.value().is_standard_layout() {
-            true => t.shared(),
-            false => Arc::new(to_standard(t.value().view())),
-        };
-        let (qv, kv, vv) = (standard(self), standard(k), standard(v));
+        let (qv, kv, vv) = (self.shared_standard(), k.shared_standard(), v.shared_standard());
         let mask = mask.map(|m| if m.is_standard_layout() { m } else { to_standard(m.view()) });
         let scale = T::one() / T::from_usize(dims.dh).expect("head width fits").sqrt();
         let (ctx, probs) = forward(&qv, &kv, &vv, mask.as_ref(), dims, scale, n);
