@@ -4,7 +4,8 @@
 
 use ndarray::{ArrayViewD, Axis, IxDyn};
 
-use crate::parallel::{sum_axis, to_owned};
+use crate::layout::to_owned;
+use crate::parallel::sum_axis;
 use crate::{Real, Tensor};
 
 /// The shape two shapes broadcast to, or `None` if they are incompatible.

@@ -32,6 +32,7 @@
 mod broadcast;
 mod gemm;
 mod gradcheck;
+mod layout;
 mod ops;
 mod parallel;
 mod pool;

@@ -15,7 +15,7 @@
 
 use std::mem::MaybeUninit;
 
-use ndarray::{ArrayViewD, ArrayViewMut1, ArrayViewMutD, Axis, Dimension, Ix2, Ix3, Ix4, IxDyn, Zip};
+use ndarray::{ArrayViewD, ArrayViewMut1, Axis, IxDyn, Zip};
 use rayon::prelude::*;
 
 use crate::pool;
@@ -210,55 +210,6 @@ fn rows<T: Real>(full: &[T], part: &[T], shape: &[usize], f: impl Fn(T, T) -> T 
     })
 }
 
-/// `v` copied into a new standard-layout tensor. A contiguous source is one
-/// `memcpy` (cheaper than zeroing a buffer to copy into it in parallel); a
-/// small one whose last axis is contiguous (a slice of tokens, the [CLS]
-/// row) is copied a row at a time; any other strided one is gathered,
-/// in parallel when large, with fixed-rank indexing for up to four axes.
-pub(crate) fn to_standard<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
-    if v.is_standard_layout() {
-        return v.to_owned();
-    }
-    if v.len() < PARALLEL_MIN_LEN {
-        return match v.strides().last() == Some(&1) {
-            true => copy_rows(v),
-            false => v.as_standard_layout().into_owned(),
-        };
-    }
-    let mut out = Tensor::<T>::zeros(v.raw_dim());
-    fn gather<T: Real, D: Dimension>(out: ArrayViewMutD<'_, T>, v: ArrayViewD<'_, T>) {
-        let (out, v) = (out.into_dimensionality::<D>().expect("rank"), v.into_dimensionality::<D>().expect("rank"));
-        Zip::from(out).and(v).par_for_each(|o, &x| *o = x);
-    }
-    match v.ndim() {
-        2 => gather::<T, Ix2>(out.view_mut(), v),
-        3 => gather::<T, Ix3>(out.view_mut(), v),
-        4 => gather::<T, Ix4>(out.view_mut(), v),
-        _ => Zip::from(&mut out).and(&v).par_for_each(|o, &x| *o = x),
-    }
-    out
-}
-
-/// `v`, whose last axis is contiguous, copied a whole row (lane of the
-/// last axis) at a time into standard layout: ndarray's own copy of a
-/// strided view goes element by element through its index iterator.
-fn copy_rows<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
-    let mut out = Vec::with_capacity(v.len());
-    for row in v.rows() {
-        out.extend_from_slice(row.to_slice().expect("the last axis is contiguous"));
-    }
-    Tensor::from_shape_vec(v.raw_dim(), out).expect("as many elements as the view")
-}
-
-/// `v.to_owned()`: a view contiguous in memory keeps its strides (one
-/// `memcpy`), any other is copied into standard layout ([`to_standard`]).
-pub(crate) fn to_owned<T: Real>(v: ArrayViewD<'_, T>) -> Tensor<T> {
-    match v.as_slice_memory_order().is_some() {
-        true => v.to_owned(),
-        false => to_standard(v),
-    }
-}
-
 /// Runs `f` on every lane of `y` along `axis`, in parallel when large.
 pub(crate) fn for_lanes<T: Real>(y: &mut Tensor<T>, axis: usize, f: impl Fn(ArrayViewMut1<'_, T>) + Sync + Send) {
     let lane = y.shape()[axis];
@@ -387,23 +338,6 @@ mod tests {
                 || lane_sum(&lane),
             );
             assert_eq!(vector.to_bits(), theirs, "len {len}, vector path");
-        }
-    }
-
-    /// A strided view whose last axis is contiguous (the [CLS] row, a
-    /// slice of tokens) is copied a row at a time into the same values in
-    /// standard layout; `to_owned` keeps a contiguous view's values.
-    #[test]
-    fn strided_views_are_copied_into_standard_layout() {
-        let t = Tensor::<f32>::from_shape_fn(IxDyn(&[5, 7, 3]), |i| (i[0] * 100 + i[1] * 10 + i[2]) as f32);
-        let sliced = t.slice_axis(Axis(1), ndarray::Slice::from(2..5));
-        let transposed = t.view().permuted_axes(IxDyn(&[0, 2, 1]));
-        for v in [sliced, transposed, t.view()] {
-            for copy in [to_standard(v.view()), to_owned(v.view())] {
-                assert_eq!(copy, v);
-                assert!(copy.as_slice_memory_order().is_some());
-            }
-            assert!(to_standard(v.view()).is_standard_layout());
         }
     }
 }

@@ -20,7 +20,8 @@ use std::sync::Arc;
 
 use ndarray::ArrayD;
 
-use crate::parallel::{to_standard, zip_inplace};
+use crate::layout::to_standard;
+use crate::parallel::zip_inplace;
 use crate::pool;
 use crate::Real;
 

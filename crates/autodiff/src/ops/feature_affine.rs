@@ -16,11 +16,12 @@ use std::sync::Arc;
 
 use ndarray::{Array2, IxDyn};
 
-use crate::parallel::{column_sums, lane_sum, to_standard};
+use crate::layout::{into_standard, standard_slice};
+use crate::parallel::{column_sums, lane_sum};
 use crate::pool;
 use crate::tape::record_saving;
 use crate::vector::wide;
-use crate::{Real, Tensor, Var};
+use crate::{Real, Var};
 
 impl<T: Real> Var<T> {
     /// `y[n, f, :] = z[n, f]·W[f, :] + B[f, :]` for `z = self [N, F]` and
@@ -47,7 +48,7 @@ impl<T: Real> Var<T> {
         );
         let (n, f, d) = (zs[0], zs[1], ws[1]);
         let (z, w, b) = (self.shared_standard(), weight.shared_standard(), bias.shared_standard());
-        let (zv, wv, bv) = (slice(&z), slice(&w), slice(&b));
+        let (zv, wv, bv) = (standard_slice(&z), standard_slice(&w), standard_slice(&b));
         let mut y = pool::uninit::<T>(IxDyn(&[n, f, d]));
         let out = y.as_slice_mut().expect("fresh array is contiguous");
         if d > 0 {
@@ -68,8 +69,8 @@ impl<T: Real> Var<T> {
         let y = unsafe { y.assume_init() };
         let saved = vec![Arc::clone(&z), Arc::clone(&w)];
         record_saving(y, &[self, weight, bias], saved, move |g, needs| {
-            let g = if g.is_standard_layout() { g } else { to_standard(g.view()) };
-            let (gs, zv, wv) = (slice(&g), slice(&z), slice(&w));
+            let g = into_standard(g);
+            let (gs, zv, wv) = (standard_slice(&g), standard_slice(&z), standard_slice(&w));
             let dz = needs[0].then(|| {
                 let mut dz = vec![T::zero(); n * f];
                 if d > 0 {
@@ -107,9 +108,4 @@ impl<T: Real> Var<T> {
             vec![dz, dw, db]
         })
     }
-}
-
-/// A standard-layout tensor's elements.
-fn slice<T>(t: &Tensor<T>) -> &[T] {
-    t.as_slice().expect("standard layout")
 }

@@ -6,8 +6,9 @@ use std::ops::Range;
 
 use ndarray::{Axis, IxDyn, Slice};
 
+use crate::layout::{standard_slice, to_owned};
 use crate::ops::shape::zeros_like_with;
-use crate::parallel::{for_chunks, lane_chunk, to_owned, PARALLEL_MIN_LEN};
+use crate::parallel::{for_chunks, lane_chunk, PARALLEL_MIN_LEN};
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
@@ -135,7 +136,7 @@ fn concat_standard<T: Real>(parts: &[Var<T>], axis: usize) -> Tensor<T> {
     for o in 0..outer {
         for v in &values {
             let block = v.shape()[axis] * inner;
-            out.extend_from_slice(&v.as_slice().expect("standard layout")[o * block..(o + 1) * block]);
+            out.extend_from_slice(&standard_slice(v)[o * block..(o + 1) * block]);
         }
     }
     Tensor::from_shape_vec(IxDyn(&shape), out).expect("the parts' elements fill the shape")

@@ -13,7 +13,8 @@ use ndarray::Array1;
 
 use rayon::prelude::*;
 
-use crate::parallel::{column_sums, for_chunks, lane_chunk, lane_sum, to_standard, PARALLEL_MIN_LEN};
+use crate::layout::{into_standard, standard_slice};
+use crate::parallel::{column_sums, for_chunks, lane_chunk, lane_sum, PARALLEL_MIN_LEN};
 use crate::pool;
 use crate::tape::record_saving;
 use crate::vector::{sum_by_lanes, wide};
@@ -86,11 +87,9 @@ impl<T: Real> Var<T> {
         // tile `x̂` and `y` exactly (chunks hold whole lanes), and `run`
         // writes every element of every lane; with d = 0 both are empty.
         let (xhat, y) = unsafe { (Arc::new(xhat.assume_init()), y.assume_init()) };
-        record_saving(y, &[self, gamma, beta], vec![Arc::clone(&xhat)], move |mut g, needs| {
-            if !g.is_standard_layout() {
-                g = to_standard(g.view());
-            }
-            let (gs, xs) = (g.as_slice().expect("standard layout"), xhat.as_slice().expect("standard layout"));
+        record_saving(y, &[self, gamma, beta], vec![Arc::clone(&xhat)], move |g, needs| {
+            let mut g = into_standard(g);
+            let (gs, xs) = (standard_slice(&g), standard_slice(&xhat));
             // ∂γ = Σ_lanes g ⊙ x̂ and ∂β = Σ_lanes g, lanes summed in order.
             let dgamma = needs[1].then(|| Array1::from(column_sums(gs, d, Some(xs))).into_dyn());
             let dbeta = needs[2].then(|| Array1::from(column_sums(gs, d, None)).into_dyn());

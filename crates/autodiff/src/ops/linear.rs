@@ -17,8 +17,9 @@
 use ndarray::{Array1, IxDyn};
 
 use crate::gemm::{gemm_2d, Start};
+use crate::layout::into_standard;
 use crate::ops::matmul::{as_rows, count_product};
-use crate::parallel::{column_sums, to_standard};
+use crate::parallel::column_sums;
 use crate::tape::record_saving;
 use crate::{Real, Var};
 
@@ -96,7 +97,7 @@ impl<T: Real> Var<T> {
         let saved_x = weight.requires_grad().then_some(x);
         let saved = saved_x.iter().cloned().collect();
         record_saving(y, &inputs, saved, move |g, needs| {
-            let g = if g.is_standard_layout() { g } else { to_standard(g.view()) };
+            let g = into_standard(g);
             let g2 = as_rows(g.view());
             let w2 = w.view().into_dimensionality().expect("2-D");
             let dx = needs[0].then(|| {

@@ -21,7 +21,7 @@ use ndarray::{ArrayViewD, CowArray, Ix2, IxDyn};
 use rayon::prelude::*;
 
 use crate::gemm::{gemm_2d, Start};
-use crate::parallel::to_standard;
+use crate::layout::to_standard;
 use crate::pool;
 use crate::tape::record_saving;
 use crate::{Real, Tensor, Var};

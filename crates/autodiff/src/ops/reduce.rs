@@ -3,7 +3,8 @@
 
 use ndarray::{Axis, IxDyn};
 
-use crate::parallel::{sum_axis, to_standard};
+use crate::layout::to_standard;
+use crate::parallel::sum_axis;
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 

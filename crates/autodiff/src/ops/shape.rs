@@ -4,7 +4,7 @@
 
 use ndarray::{Axis, IxDyn};
 
-use crate::parallel::to_standard;
+use crate::layout::{into_standard, to_standard};
 use crate::tape::record;
 use crate::{Real, Tensor, Var};
 
@@ -56,8 +56,7 @@ impl<T: Real> Var<T> {
 /// `t`'s elements in row-major order, shaped as `shape` (copies only if
 /// `t` is not already in standard layout).
 fn row_major<T: Real>(t: Tensor<T>, shape: &[usize]) -> Tensor<T> {
-    let t = if t.is_standard_layout() { t } else { to_standard(t.view()) };
-    reshaped(t, shape)
+    reshaped(into_standard(t), shape)
 }
 
 /// A standard-layout `t` with a new shape of the same element count.

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use ndarray::{ArrayView1, ArrayViewMut1, Axis, Zip};
 
+use crate::layout::standard_slice;
 use crate::parallel::{for_chunks, for_lanes, lane_chunk, lane_sum};
 use crate::tape::record_saving;
 use crate::{Real, Tensor, Var};
@@ -79,7 +80,7 @@ impl<T: Real> Var<T> {
             // Per lane: dot = Σ g⊙y (summed as ndarray sums the lane), then
             // g ← y ⊙ (g − dot), in place.
             let n = yv.shape()[axis].max(1);
-            let ys = yv.as_slice().expect("standard layout");
+            let ys = standard_slice(&yv);
             let gs = g.as_slice_mut().expect("standard layout");
             for_chunks(gs, lane_chunk(n), |start, c| {
                 let mut prod = vec![T::zero(); n];
@@ -105,7 +106,7 @@ impl<T: Real> Var<T> {
             }
             // Per lane: s = Σ g, then g ← g − e^y·s, in place.
             let n = yv.shape()[axis].max(1);
-            let ys = yv.as_slice().expect("standard layout");
+            let ys = standard_slice(&yv);
             let gs = g.as_slice_mut().expect("standard layout");
             for_chunks(gs, lane_chunk(n), |start, c| {
                 for (gl, yl) in c.chunks_mut(n).zip(ys[start..].chunks(n)) {

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use ndarray::IxDyn;
 use rayon::prelude::*;
 
-use crate::parallel::to_standard;
+use crate::layout::{into_standard, standard_slice};
 use crate::pool;
 use crate::small_gemm::{small_gemm, Strided, LANES};
 use crate::tape::record_saving;
@@ -95,7 +95,7 @@ impl<T: Real> Var<T> {
             assert_eq!(m.shape(), [n, heads, sq, s], "attention: dropout mask shape");
         }
         let (qv, kv, vv) = (self.shared_standard(), k.shared_standard(), v.shared_standard());
-        let mask = mask.map(|m| if m.is_standard_layout() { m } else { to_standard(m.view()) });
+        let mask = mask.map(into_standard);
         let scale = T::one() / T::from_usize(dims.dh).expect("head width fits").sqrt();
         let (ctx, probs) = forward(&qv, &kv, &vv, mask.as_ref(), dims, scale, n);
         record_saving(
@@ -103,7 +103,7 @@ impl<T: Real> Var<T> {
             &[self, k, v],
             vec![Arc::clone(&qv), Arc::clone(&kv), Arc::clone(&vv), Arc::clone(&probs)],
             move |g, needs| {
-                let g = if g.is_standard_layout() { g } else { to_standard(g.view()) };
+                let g = into_standard(g);
                 let grads = backward(&g, &qv, &kv, &vv, &probs, mask.as_ref(), dims, scale, needs);
                 grads
                     .into_iter()
@@ -134,8 +134,8 @@ fn forward<T: Real>(
     n: usize,
 ) -> (Tensor<T>, Arc<Tensor<T>>) {
     let Dims { s, sq, d, heads, dh, sp } = dims;
-    let (qs, ks, vs) = (standard(q), standard(k), standard(v));
-    let ms = mask.map(standard);
+    let (qs, ks, vs) = (standard_slice(q), standard_slice(k), standard_slice(v));
+    let ms = mask.map(standard_slice);
     let mut ctx = pool::uninit::<T>(IxDyn(&[n, sq, d]));
     let mut probs = pool::uninit::<T>(IxDyn(&[n, heads, s, sp]));
     let (cs, ps) = (ctx.as_slice_mut().expect("fresh"), probs.as_slice_mut().expect("fresh"));
@@ -205,8 +205,9 @@ fn backward<T: Real>(
 ) -> Vec<Option<Tensor<T>>> {
     let Dims { s, sq, d, heads, dh, sp } = dims;
     let n = g.shape()[0];
-    let (gs, qs, ks, vs, ps) = (standard(g), standard(q), standard(k), standard(v), standard(probs));
-    let ms = mask.map(standard);
+    let (gs, qs, ks, vs, ps) =
+        (standard_slice(g), standard_slice(q), standard_slice(k), standard_slice(v), standard_slice(probs));
+    let ms = mask.map(standard_slice);
     let fresh = |need: bool, rows: usize| need.then(|| pool::uninit::<T>(IxDyn(&[n * rows * d])));
     let (mut dq, mut dk, mut dv) = (fresh(needs[0], sq), fresh(needs[1], s), fresh(needs[2], s));
     let (queries, row, maps) = (sq * d, s * d, heads * s * sp);
@@ -291,11 +292,6 @@ fn backward<T: Real>(
     // when there are no queries; the tasks cover all N sequences, and an
     // empty row (S·d = 0) leaves nothing to write.
     [dq, dk, dv].into_iter().map(|t| t.map(|t| unsafe { t.assume_init() })).collect()
-}
-
-/// A standard-layout tensor's elements.
-fn standard<T>(t: &Tensor<T>) -> &[T] {
-    t.as_slice().expect("standard layout")
 }
 
 /// A fresh gradient's slab of `row` elements per sequence (all `None` if
