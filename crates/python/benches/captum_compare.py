@@ -25,6 +25,16 @@ Captum's last call), and prints the median seconds, the ratios Captum /
 ours (> 1: ours is faster) and how far ours and Captum's attributions are
 apart, as a markdown table; ``--json PATH`` also writes every time.
 
+Why the pause: torch's CPU wheels run their threads on GNU OpenMP, whose
+idle workers spin-wait for a while before they sleep (OMP_WAIT_POLICY and
+GOMP_SPINCOUNT unset). Back to back (``--settle 0``) our process then
+runs beside a spinning torch worker on one of the cores, and Captum's
+next call finds its workers awake. ``OMP_WAIT_POLICY=passive`` in the
+environment (read when torch is imported) makes them sleep at once; the
+script prints and records both variables. On the 2-core test machine, one
+row: back to back 1.0× with the default policy, 1.9–2.1× with
+``passive``, 2.1× settled with either (crates/explainer/README.md).
+
 Captum's ``internal_batch_size`` B is chosen per case as the fastest of a
 few candidates during warm-up (all points in one pass when n × 50 ≤
 --max-points, else 2, 5 or 10 steps of every row per pass; when not even
@@ -88,6 +98,14 @@ from torch_glt import check_twin, twin_of  # noqa: E402
 
 N_STEPS = 50
 REPO = Path(__file__).resolve().parents[3]
+# How torch's OpenMP workers wait when idle (GNU OpenMP reads these when
+# torch is imported; unset: spin for a while, then sleep).
+OPENMP_ENV = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
+
+
+def openmp_env() -> dict:
+    """The OpenMP wait settings of this run (None: unset)."""
+    return {k: os.environ.get(k) for k in OPENMP_ENV}
 
 
 def captum_attribute(ig, x: torch.Tensor, batch):
@@ -271,6 +289,8 @@ def environment(args):
         f"torch threads: intra-op {torch.get_num_threads()}, inter-op {torch.get_num_interop_threads()}; "
         f"glassbox n_threads={args.threads}; explain --threads {args.threads}; cores {os.cpu_count()}; grad mode on, params frozen, eval mode"
     )
+    waits = ", ".join(f"{k}={v if v is not None else 'unset'}" for k, v in openmp_env().items())
+    print(f"OpenMP wait: {waits} (unset: torch's idle workers spin before they sleep)")
     print(f"load average before: {fmt_load(load_before)}")
     spawn = statistics.median(run_process(["true"]) for _ in range(11))
     print(f"spawning a process from here (`true`, median of 11): {spawn * 1e3:.2f} ms, included in the whole-process times")
@@ -317,6 +337,7 @@ def write_json(args, run: dict, labels: dict, results: list, **settings) -> None
         "explain": args.explain,
         **settings,
         "baseline": "zero",
+        "openmp_env": openmp_env(),
         "spawn_seconds": run["spawn_seconds"],
         "load_before": list(run["load_before"]),
         "load_after": list(run["load_after"]),
