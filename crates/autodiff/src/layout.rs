@@ -1,15 +1,18 @@
 //! Memory layout: tensors as the kernels read them. Most kernels work on
-//! the plain row-major slice of a standard-layout tensor (`as_slice()`);
-//! these helpers make one, copying only when the layout is something else
-//! (a transpose, a slice of tokens), and as cheaply as the layout allows.
+//! the plain row-major slice of a standard-layout tensor
+//! ([`standard_slice`]). [`into_standard`] makes an owned tensor standard,
+//! copying only when its layout is another (a transpose, a slice of
+//! tokens); [`to_standard`] copies a view into standard layout as cheaply
+//! as its layout allows, and [`to_owned`] copies a view keeping a
+//! contiguous one's strides.
 
 use ndarray::{ArrayViewD, ArrayViewMutD, Dimension, Ix2, Ix3, Ix4, Zip};
 
 use crate::parallel::PARALLEL_MIN_LEN;
 use crate::{Real, Tensor};
 
-/// `v` copied into a new standard-layout tensor. A contiguous source is one
-/// `memcpy` (cheaper than zeroing a buffer to copy into it in parallel); a
+/// `v` copied into a new standard-layout tensor. A standard-layout source is
+/// one `memcpy` (cheaper than zeroing a buffer to copy into it in parallel); a
 /// small one whose last axis is contiguous (a slice of tokens, the [CLS]
 /// row) is copied a row at a time; any other strided one is gathered,
 /// in parallel when large, with fixed-rank indexing for up to four axes.
@@ -67,8 +70,9 @@ pub(crate) fn into_standard<T: Real>(t: Tensor<T>) -> Tensor<T> {
 }
 
 /// A standard-layout tensor's elements in row-major order. The callers
-/// made the tensor standard first ([`into_standard`],
-/// `Var::shared_standard`), so any other layout is a bug and panics.
+/// made the tensor standard ([`into_standard`], `Var::shared_standard`, a
+/// fresh pool buffer) or checked that it is, so any other layout is a bug
+/// and panics.
 pub(crate) fn standard_slice<T>(t: &Tensor<T>) -> &[T] {
     t.as_slice().expect("standard layout")
 }

@@ -32,8 +32,8 @@ runs beside a spinning torch worker on one of the cores, and Captum's
 next call finds its workers awake. ``OMP_WAIT_POLICY=passive`` in the
 environment (read when torch is imported) makes them sleep at once; the
 script prints and records both variables. On the 2-core test machine, one
-row: back to back 1.0× with the default policy, 1.9–2.1× with
-``passive``, 2.1× settled with either (crates/explainer/README.md).
+row: back to back 1.0× with the default policy, 1.9–2.05× with
+``passive``, 1.9–2.2× settled with either (crates/explainer/README.md).
 
 Captum's ``internal_batch_size`` B is chosen per case as the fastest of a
 few candidates during warm-up (all points in one pass when n × 50 ≤

@@ -17,7 +17,7 @@
 use ndarray::{Array1, IxDyn};
 
 use crate::gemm::{gemm_2d, Start};
-use crate::layout::into_standard;
+use crate::layout::{into_standard, standard_slice};
 use crate::ops::matmul::{as_rows, count_product};
 use crate::parallel::column_sums;
 use crate::tape::record_saving;
@@ -109,8 +109,7 @@ impl<T: Real> Var<T> {
                 count_product();
                 gemm_2d(g2.view().reversed_axes(), as_rows(x.view()).view(), Start::Zero).into_dyn()
             });
-            let db =
-                needs[2].then(|| Array1::from(column_sums(g.as_slice().expect("standard"), d_out, None)).into_dyn());
+            let db = needs[2].then(|| Array1::from(column_sums(standard_slice(&g), d_out, None)).into_dyn());
             drop(g2);
             let mut grads = vec![dx, dw, db];
             if needs.len() > 3 {
